@@ -1,0 +1,56 @@
+"""``jixiao extract [--jobs N] PATH...`` and ``jixiao run``.
+
+``extract`` prints one JSON object per report on stdout (the contract) and ``ERROR <path>: <reason>``
+on stderr for each file it cannot read; it exits 1 if any file could not be read, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def extract_main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="jixiao extract", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="PDF documents")
+    parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
+    args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
+
+    from .pipeline import extract_files
+
+    failed = 0
+    out = sys.stdout
+    for doc in extract_files(args.paths, jobs=args.jobs):
+        if doc.error:
+            failed += 1
+            print(f"ERROR {doc.file}: {doc.error}", file=sys.stderr, flush=True)
+        for record in doc.records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            for warning in record.get("extraction_warnings", []):
+                print(f"WARNING {doc.file} pages {record['source']['pages']}: {warning}",
+                      file=sys.stderr)
+        out.flush()
+    return 1 if failed else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    commands = {"extract": "extract PDF documents to report records (JSON Lines)",
+                "run": "run the whole pipeline into the DuckDB warehouse"}
+    if not argv or argv[0] not in commands:
+        print("usage: jixiao {extract,run} ...\n" + "\n".join(
+            f"  {name:8} {text}" for name, text in commands.items()), file=sys.stderr)
+        return 0 if argv[:1] in (["-h"], ["--help"]) else 2
+    if argv[0] == "extract":
+        return extract_main(argv[1:])
+    from orchestration.run import main as run_main  # heavy imports only for `run`
+
+    return run_main(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

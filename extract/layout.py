@@ -1,0 +1,181 @@
+"""The geometric model of a page: bordered tables made of cells, and the loose text lines around them.
+
+A page is read once into plain data (``PageLayout``) and then closed, so memory stays flat whatever
+the document's size and the parsers downstream never touch pdfplumber.
+
+Cells are the physical cells of a ruled table: a merged cell is one cell spanning several *bands*
+(the horizontal strips between consecutive ruling lines). Parsers read a table band by band and
+find a value's column by x-position, never by the index of a cell in its row: rows of the same
+table have different numbers of cells, and a table continued on the next page may too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .text import join_lines
+
+_ASCII = re.compile(r"[\x21-\x7e]")
+_SNAP = 2.0  # points: ruling lines closer than this are one line (renderers draw borders twice)
+
+
+@dataclass
+class Cell:
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    text: str = ""
+    band_first: int = 0  # index of the first and last band the cell covers
+    band_last: int = 0
+
+    @property
+    def xmid(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    def overlap_x(self, x0: float, x1: float) -> float:
+        return max(0.0, min(self.x1, x1) - max(self.x0, x0))
+
+
+@dataclass
+class Table:
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    cells: list[Cell]
+    bands: list[list[Cell]] = field(default_factory=list)  # cells covering each band, left to right
+
+
+@dataclass
+class TextLine:
+    page: int
+    top: float
+    x0: float
+    x1: float
+    text: str
+
+
+@dataclass
+class PageLayout:
+    number: int  # 1-based
+    width: float
+    height: float
+    tables: list[Table]
+    lines: list[TextLine]  # text outside every table, top to bottom
+    char_count: int = 0
+
+    def items(self):
+        """Tables and loose lines in reading order (top to bottom)."""
+        return sorted([*self.tables, *self.lines], key=lambda item: item.top)
+
+
+def read_page(page) -> PageLayout:
+    """Read one pdfplumber page into a ``PageLayout``."""
+    chars = [c for c in page.chars if c["text"].strip() or c["text"] == " "]
+    tables = []
+    for found in page.find_tables():
+        cells = [Cell(*bbox) for bbox in found.cells]
+        if len(cells) >= 2:
+            x0, top, x1, bottom = found.bbox
+            tables.append(Table(page.page_number, x0, top, x1, bottom, cells))
+    loose = _assign_chars(chars, tables)
+    for table in tables:
+        _make_bands(table)
+    lines = [TextLine(page.page_number, ln[0]["top"], ln[0]["x0"], ln[-1]["x1"], _line_text(ln))
+             for ln in _group_lines(loose)]
+    return PageLayout(page.page_number, float(page.width), float(page.height), tables, lines,
+                      len(chars))
+
+
+def _assign_chars(chars: list[dict], tables: list[Table]) -> list[dict]:
+    """Put each char into the cell holding its centre; return the chars that are in no table."""
+    per_cell: dict[int, list[dict]] = {}
+    cells = [cell for table in tables for cell in table.cells]
+    loose = []
+    for char in chars:
+        cx = (char["x0"] + char["x1"]) / 2
+        cy = (char["top"] + char["bottom"]) / 2
+        home = None
+        for i, cell in enumerate(cells):
+            if cell.x0 <= cx <= cell.x1 and cell.top <= cy <= cell.bottom:
+                # Nested boxes happen when a table border doubles a cell border: the smaller wins.
+                if home is None or _area(cell) < _area(cells[home]):
+                    home = i
+        if home is None:
+            if not any(t.x0 <= cx <= t.x1 and t.top <= cy <= t.bottom for t in tables):
+                loose.append(char)
+        else:
+            per_cell.setdefault(home, []).append(char)
+    for i, cell_chars in per_cell.items():
+        cells[i].text = "\n".join(_line_text(ln) for ln in _group_lines(cell_chars))
+    return loose
+
+
+def _area(cell: Cell) -> float:
+    return (cell.x1 - cell.x0) * (cell.bottom - cell.top)
+
+
+def _group_lines(chars: list[dict]) -> list[list[dict]]:
+    """Chars → lines, top to bottom, each left to right. Duplicated glyphs (fake bold) dropped."""
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        size = char.get("size") or (char["bottom"] - char["top"])
+        if lines and abs(char["top"] - lines[-1][0]["top"]) <= size * 0.5:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    result = []
+    for line in lines:
+        line.sort(key=lambda c: c["x0"])
+        kept = [line[0]]
+        for char in line[1:]:
+            prev = kept[-1]
+            if char["text"] == prev["text"] and abs(char["x0"] - prev["x0"]) < 1:
+                continue
+            kept.append(char)
+        result.append(kept)
+    return result
+
+
+def _line_text(line: list[dict]) -> str:
+    """Chars of one line → text. A wide gap next to a Latin/digit char reads as a space."""
+    out = []
+    prev = None
+    for char in line:
+        text = char["text"]
+        if prev is not None and text != " " and (not out or out[-1] != " "):
+            gap = char["x0"] - prev["x1"]
+            size = char.get("size") or 10
+            if gap > size * 0.25 and (_ASCII.match(text) or _ASCII.match(prev["text"])):
+                out.append(" ")
+        out.append(text)
+        prev = char
+    return "".join(out).strip()
+
+
+def _make_bands(table: Table) -> None:
+    """Split the table into bands at every horizontal ruling and record which cells cover which."""
+    edges: list[float] = []
+    for y in sorted({c.top for c in table.cells} | {c.bottom for c in table.cells}):
+        if not edges or y - edges[-1] > _SNAP:
+            edges.append(y)
+
+    def edge_index(y: float) -> int:
+        return min(range(len(edges)), key=lambda i: abs(edges[i] - y))
+
+    table.bands = [[] for _ in range(len(edges) - 1)]
+    for cell in table.cells:
+        cell.band_first = edge_index(cell.top)
+        cell.band_last = max(cell.band_first, edge_index(cell.bottom) - 1)
+        for band in range(cell.band_first, cell.band_last + 1):
+            table.bands[band].append(cell)
+    for band in table.bands:
+        band.sort(key=lambda c: c.x0)
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell's text with wrapping undone (see ``text.join_lines``)."""
+    return join_lines(cell.text.split("\n"))

@@ -1,0 +1,155 @@
+"""Raw load: report records → DuckDB tables in schema ``raw``, one transaction per document.
+
+Every row carries the document's sha256 (and its report's pages), so any figure in a mart can be
+traced back to a file and a page. Loading a document again replaces its rows: running twice gives
+the same raw tables.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import duckdb
+
+NUM = "DECIMAL(20, 6)"
+
+DDL = f"""
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE TABLE IF NOT EXISTS raw.documents (
+    source_sha256 VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL, status VARCHAR NOT NULL,
+    error VARCHAR, report_count INTEGER NOT NULL, extractor_version VARCHAR NOT NULL,
+    loaded_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.reports (
+    report_id VARCHAR PRIMARY KEY, source_sha256 VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
+    report_index INTEGER NOT NULL, page_first INTEGER NOT NULL, page_last INTEGER NOT NULL,
+    report_type VARCHAR NOT NULL, fiscal_year INTEGER, project_name VARCHAR NOT NULL,
+    -- self-evaluation header
+    department VARCHAR, implementing_unit VARCHAR, project_lead VARCHAR, phone VARCHAR,
+    goal_planned VARCHAR, goal_actual VARCHAR, total_weight {NUM}, total_score {NUM},
+    -- performance-target header
+    unit_code VARCHAR, unit_name VARCHAR, project_code VARCHAR, budget_total {NUM},
+    budget_fiscal {NUM}, budget_other {NUM}, purpose VARCHAR,
+    record_json VARCHAR NOT NULL, extractor_version VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS raw.funding (
+    report_id VARCHAR NOT NULL, row_index INTEGER NOT NULL, source VARCHAR NOT NULL,
+    initial_budget {NUM}, annual_budget {NUM}, executed {NUM}, weight {NUM},
+    execution_rate {NUM}, score {NUM},
+    PRIMARY KEY (report_id, row_index)
+);
+CREATE TABLE IF NOT EXISTS raw.indicators (
+    report_id VARCHAR NOT NULL, indicator_index INTEGER NOT NULL,
+    level1 VARCHAR, level2 VARCHAR, level3 VARCHAR, target VARCHAR, actual VARCHAR,
+    weight {NUM}, score {NUM}, score_text VARCHAR, deviation VARCHAR,
+    description VARCHAR, basis VARCHAR,
+    PRIMARY KEY (report_id, indicator_index)
+);
+CREATE TABLE IF NOT EXISTS raw.spend_plan (
+    report_id VARCHAR NOT NULL, month INTEGER NOT NULL, value {NUM},
+    PRIMARY KEY (report_id, month)
+);
+CREATE TABLE IF NOT EXISTS raw.goals (
+    report_id VARCHAR NOT NULL, goal_index INTEGER NOT NULL, goal VARCHAR NOT NULL,
+    PRIMARY KEY (report_id, goal_index)
+);
+"""
+
+REPORT_COLUMNS = [
+    "report_id", "source_sha256", "source_file", "report_index", "page_first", "page_last",
+    "report_type", "fiscal_year", "project_name", "department", "implementing_unit", "project_lead",
+    "phone", "goal_planned", "goal_actual", "total_weight", "total_score", "unit_code", "unit_name",
+    "project_code", "budget_total", "budget_fiscal", "budget_other", "purpose", "record_json",
+    "extractor_version", "loaded_at",
+]
+FUNDING_COLUMNS = ["initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score"]
+INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score",
+                     "score_text", "deviation", "description", "basis"]
+CHILD_TABLES = ["funding", "indicators", "spend_plan", "goals"]
+
+
+@dataclass
+class Document:
+    """One source document's outcome: its records, or the reason it could not be read."""
+
+    file: str
+    sha256: str
+    records: list[dict] = field(default_factory=list)
+    error: str | None = None
+
+
+def connect(path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path))
+    con.execute(DDL)
+    return con
+
+
+def report_id(sha256: str, index: int) -> str:
+    """Stable id of the ``index``-th report of a document: the same bytes always give the same ids."""
+    return f"{sha256[:16]}-{index:03d}"
+
+
+def _num(value):
+    # Decimal through str: JSON floats like 0.1 must land as 0.1, not 0.1000000000000000055.
+    return None if value is None else Decimal(str(value))
+
+
+def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_version: str,
+                  loaded_at: datetime | None = None) -> int:
+    """Replace everything known about ``doc`` in the raw tables, atomically. Returns reports loaded."""
+    loaded_at = loaded_at or datetime.now(timezone.utc).replace(tzinfo=None)
+    report_rows, funding, indicators, spend_plan, goals = [], [], [], [], []
+    for index, rec in enumerate(doc.records, start=1):
+        rid = report_id(doc.sha256, index)
+        pages = rec["source"]["pages"]
+        report_rows.append([
+            rid, doc.sha256, doc.file, index, pages[0], pages[1], rec["report_type"],
+            rec.get("fiscal_year"), rec["project_name"], rec.get("department"),
+            rec.get("implementing_unit"), rec.get("project_lead"), rec.get("phone"),
+            rec.get("goal_planned"), rec.get("goal_actual"), _num(rec.get("total_weight")),
+            _num(rec.get("total_score")), rec.get("unit_code"), rec.get("unit_name"),
+            rec.get("project_code"), _num(rec.get("budget_total")), _num(rec.get("budget_fiscal")),
+            _num(rec.get("budget_other")), rec.get("purpose"),
+            json.dumps(rec, ensure_ascii=False, sort_keys=True), extractor_version, loaded_at,
+        ])
+        for i, row in enumerate(rec.get("funding", []), start=1):
+            funding.append([rid, i, row["source"], *(_num(row.get(c)) for c in FUNDING_COLUMNS)])
+        for i, ind in enumerate(rec.get("indicators", []), start=1):
+            indicators.append([rid, i, *(
+                _num(ind.get(c)) if c in ("weight", "score") else ind.get(c) for c in INDICATOR_COLUMNS)])
+        for plan in rec.get("spend_plan", []):
+            spend_plan.append([rid, plan["month"], _num(plan["value"])])
+        for i, goal in enumerate(rec.get("goals", []), start=1):
+            goals.append([rid, i, goal])
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        old = [r[0] for r in con.execute(
+            "SELECT report_id FROM raw.reports WHERE source_sha256 = ?", [doc.sha256]).fetchall()]
+        for table in CHILD_TABLES:
+            con.execute(f"DELETE FROM raw.{table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [old])
+        con.execute("DELETE FROM raw.reports WHERE source_sha256 = ?", [doc.sha256])
+        con.execute("DELETE FROM raw.documents WHERE source_sha256 = ?", [doc.sha256])
+        con.execute(
+            "INSERT INTO raw.documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [doc.sha256, doc.file, "error" if doc.error else "ok", doc.error, len(report_rows),
+             extractor_version, loaded_at])
+        _insert(con, "reports", REPORT_COLUMNS, report_rows)
+        _insert(con, "funding", ["report_id", "row_index", "source", *FUNDING_COLUMNS], funding)
+        _insert(con, "indicators", ["report_id", "indicator_index", *INDICATOR_COLUMNS], indicators)
+        _insert(con, "spend_plan", ["report_id", "month", "value"], spend_plan)
+        _insert(con, "goals", ["report_id", "goal_index", "goal"], goals)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return len(report_rows)
+
+
+def _insert(con, table: str, columns: list[str], rows: list[list]) -> None:
+    if rows:
+        marks = ", ".join("?" for _ in columns)
+        con.executemany(f"INSERT INTO raw.{table} ({', '.join(columns)}) VALUES ({marks})", rows)

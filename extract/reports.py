@@ -1,0 +1,387 @@
+"""Page layouts → report records.
+
+A document is read as one stream of table *bands* (see ``layout``) and loose text lines, across
+page breaks. A band holding a 项目名称 / 项目编码 label starts a report; the report's builder then
+reads each band by its labels and puts values in fields by the x-position of the column labels it
+has seen, so a table continued on the next page (no repeated header, other cell counts) is read
+with the columns of its first part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import labels as L
+from .layout import Cell, PageLayout, TextLine, cell_text
+from .text import join_lines, number_value, text_value
+
+_SE_YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[）)]")
+_ANY_YEAR = re.compile(r"(\d{4})\s*年度")
+_BUDGET_YEAR = re.compile(r"(\d{4})\s*年度?\s*(?:部门|单位)?(?:预算|绩效目标)")
+_UNIT_LINE = re.compile(r"^(\d{6})\s*(.+?)\s*(?:单位\s*[:：].*)?$")
+_PAGE_NUMBER = re.compile(r"^[-—\s第]*\d+[-—\s页]*$")
+_MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
+_GOAL_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*")
+
+
+@dataclass
+class Band:
+    page: int
+    index: int
+    cells: list[Cell]  # left to right
+    texts: list[str]  # cell texts, wrapping undone
+
+    def started_here(self, cell: Cell) -> bool:
+        return cell.band_first == self.index
+
+    def right_of(self, i: int) -> str | None:
+        return self.texts[i + 1] if i + 1 < len(self.cells) else None
+
+
+Columns = dict[str, tuple[float, float]]
+
+
+def columns_of(band: Band, table: dict[str, list[str]]) -> Columns:
+    """The fields whose labels stand in this band, with the x-range of each label's cell."""
+    found = {}
+    for cell, text in zip(band.cells, band.texts):
+        name = L.match(text, table)
+        if name and name not in found:
+            found[name] = (cell.x0, cell.x1)
+    return found
+
+
+def values_at(band: Band, columns: Columns) -> dict[str, str]:
+    """For each column, the text of the cell of this band that lies under the column's label."""
+    values = {}
+    for name, (x0, x1) in columns.items():
+        best, best_share = None, 0.5
+        for cell, text in zip(band.cells, band.texts):
+            width = min(cell.x1 - cell.x0, x1 - x0) or 1
+            share = cell.overlap_x(x0, x1) / width
+            if share > best_share:
+                best, best_share = text, share
+        if best is not None:
+            values[name] = best
+    return values
+
+
+class ReportBuilder:
+    report_type = ""
+
+    def __init__(self, context: list[str], page: int):
+        self.context = context
+        self.pages = [page, page]
+        self.warnings: list[str] = []
+        self.done = False
+        self.seen: set[str] = set()
+
+    def feed(self, band: Band) -> None:
+        self.pages[1] = max(self.pages[1], band.page)
+        self.read(band)
+
+    def read(self, band: Band) -> None:
+        raise NotImplementedError
+
+    def header_values(self, band: Band, table: dict[str, list[str]]) -> dict[str, str | None]:
+        """Label cell → the value in the cell to its right."""
+        found = {}
+        for i, text in enumerate(band.texts):
+            name = L.match(text, table)
+            if name and name not in self.seen:
+                self.seen.add(name)
+                found[name] = band.right_of(i)
+        return found
+
+    def has_identity(self) -> bool:
+        """Once a report has read its name or code, the next such label begins another report."""
+        return bool(self.seen & {"project_name", "project_code"})
+
+    def finish(self) -> dict:
+        raise NotImplementedError
+
+    def last_match(self, pattern: re.Pattern) -> re.Match | None:
+        matches = [m for line in self.context for m in [pattern.search(line)] if m]
+        return matches[-1] if matches else None
+
+
+class SelfEvaluationBuilder(ReportBuilder):
+    """项目支出绩效自评表 (national template 财预〔2020〕10号 附件2 and its provincial variants)."""
+
+    report_type = "self_evaluation"
+
+    def __init__(self, context, page):
+        super().__init__(context, page)
+        self.header: dict[str, str | None] = {}
+        self.funding_columns: Columns = {}
+        self.funding: list[dict] = []
+        self.goal_columns: Columns = {}
+        self.goals: dict[str, list[str]] = {"goal_planned": [], "goal_actual": []}
+        self.indicator_columns: Columns = {}
+        self.indicators: list[dict] = []
+        self.totals: tuple = (None, None)
+
+    def read(self, band: Band) -> None:
+        if self.indicator_columns:
+            self.read_indicator_area(band)
+            return
+        columns = columns_of(band, L.SE_INDICATOR_COLUMNS)
+        if {"level1", "level2", "level3"} <= columns.keys():
+            self.indicator_columns = columns
+            return
+        self.header.update(self.header_values(band, L.SE_HEADER))
+        columns = columns_of(band, L.SE_FUNDING_COLUMNS)
+        if len(columns.keys() & {"initial_budget", "annual_budget", "executed"}) >= 2:
+            self.funding_columns = columns
+            return
+        goal_columns = columns_of(band, L.SE_GOAL_COLUMNS)
+        if len(goal_columns) == 2:
+            self.goal_columns = goal_columns
+            return
+        if self.goal_columns:
+            for name, text in values_at(band, self.goal_columns).items():
+                self.goals[name].append(text)
+            return
+        if self.funding_columns:
+            self.read_funding_row(band)
+
+    def read_funding_row(self, band: Band) -> None:
+        for cell, text in zip(band.cells, band.texts):
+            source = L.match(text, L.SE_FUNDING_ROWS)
+            if source:
+                break
+        else:
+            return
+        columns = {k: v for k, v in self.funding_columns.items() if v[0] >= cell.x1 - 1}
+        values = values_at(band, columns)
+        row = {"source": source}
+        for name in L.SE_FUNDING_COLUMNS:
+            row[name] = number_value(values.get(name))[0]
+        self.funding.append(row)
+
+    def read_indicator_area(self, band: Band) -> None:
+        for i, text in enumerate(band.texts):
+            if L.is_label(text, L.SE_TOTAL):
+                self.read_total(band, i)
+                return
+        if {"level1", "level2", "level3"} <= columns_of(band, L.SE_INDICATOR_COLUMNS).keys():
+            return  # the header repeated on a continuation page
+        values = values_at(band, self.indicator_columns)
+        if not any(text_value(values.get(name)) for name in ("level3", "target", "actual", "weight", "score")) \
+                and not any(v.strip() for v in values.values()):
+            return
+        previous = self.indicators[-1] if self.indicators else {}
+        indicator = {}
+        for name in ("level1", "level2"):
+            # A merged cell continued on a new page is printed empty there: it still applies.
+            indicator[name] = text_value(values.get(name)) or previous.get(name)
+        for name in ("level3", "target", "actual"):
+            indicator[name] = text_value(values.get(name))
+        indicator["weight"] = number_value(values.get("weight"))[0]
+        indicator["score"], words = number_value(values.get("score"))
+        if words:
+            indicator["score_text"] = words
+        indicator["deviation"] = text_value(values.get("deviation"))
+        self.indicators.append(indicator)
+
+    def read_total(self, band: Band, label_index: int) -> None:
+        label = band.cells[label_index]
+        columns = {k: v for k, v in self.indicator_columns.items()
+                   if k in ("weight", "score") and v[0] >= label.x1 - 1}
+        values = values_at(band, columns)
+        if len(values) == 2:
+            self.totals = (number_value(values["weight"])[0], number_value(values["score"])[0])
+        else:  # the 总分 cell spans the weight column: take the numbers right of it, in order
+            numbers = [number_value(t)[0] for t in band.texts[label_index + 1:]]
+            numbers = [n for n in numbers if n is not None] + [None, None]
+            self.totals = (numbers[0], numbers[1])
+        self.done = True
+
+    def finish(self) -> dict:
+        year = self.last_match(_SE_YEAR)
+        if not self.indicator_columns:
+            self.warnings.append("indicator table (绩效指标) not found")
+        elif not self.done:
+            self.warnings.append("总分 row not found: the table may be cut off")
+        if not self.funding:
+            self.warnings.append("funding rows (项目资金) not found")
+        record = {
+            "report_type": self.report_type,
+            "fiscal_year": int(year.group(1)) if year else None,
+            "project_name": text_value(self.header.get("project_name")) or "",
+            **{name: text_value(self.header.get(name))
+               for name in ("department", "implementing_unit", "project_lead", "phone")},
+            "funding": self.funding,
+            "goal_planned": text_value(join_lines(self.goals["goal_planned"])),
+            "goal_actual": text_value(join_lines(self.goals["goal_actual"])),
+            "indicators": self.indicators,
+            "total_weight": self.totals[0],
+            "total_score": self.totals[1],
+        }
+        if not record["project_name"]:
+            self.warnings.append("project name (项目名称) is empty")
+        return record
+
+
+class PerformanceTargetBuilder(ReportBuilder):
+    """项目绩效目标表 (budget project performance targets)."""
+
+    report_type = "performance_target"
+
+    def __init__(self, context, page):
+        super().__init__(context, page)
+        self.header: dict[str, str | None] = {}
+        self.purpose: str | None = None
+        self.expect_purpose = False
+        self.month_columns: Columns = {}
+        self.spend_plan: list[dict] = []
+        self.goals: list[str] = []
+        self.indicator_columns: Columns = {}
+        self.indicators: list[dict] = []
+
+    def read(self, band: Band) -> None:
+        if self.indicator_columns:
+            self.read_indicator(band)
+            return
+        columns = columns_of(band, L.TT_INDICATOR_COLUMNS)
+        if {"level1", "level2", "level3"} <= columns.keys():
+            self.indicator_columns = columns
+            return
+        if self.month_columns:
+            for label, text in values_at(band, self.month_columns).items():
+                self.spend_plan.append({"month": int(label), "value": number_value(text)[0]})
+            self.month_columns = {}
+            return
+        months = {m.group(1): (c.x0, c.x1) for c, t in zip(band.cells, band.texts)
+                  for m in [_MONTH.match(L.key(t))] if m}
+        if len(months) >= 2:
+            self.month_columns = months
+            return
+        for i, text in enumerate(band.texts):
+            if L.is_label(text, L.TT_GOALS) and band.right_of(i):
+                self.goals = split_goals(band.cells[i + 1].text)
+                return
+        found = self.header_values(band, L.TT_HEADER)
+        if found:
+            self.header.update(found)
+            self.expect_purpose = "budget_total" in found
+            return
+        if self.expect_purpose:
+            texts = [t for c, t in zip(band.cells, band.texts)
+                     if band.started_here(c) and t and not L.is_label(t, L.TT_PURPOSE)]
+            self.purpose = text_value(join_lines(texts)) if texts else None
+            self.expect_purpose = False
+
+    def read_indicator(self, band: Band) -> None:
+        if {"level1", "level2", "level3"} <= columns_of(band, L.TT_INDICATOR_COLUMNS).keys():
+            return
+        values = values_at(band, self.indicator_columns)
+        if not any(v.strip() for v in values.values()):
+            return
+        previous = self.indicators[-1] if self.indicators else {}
+        indicator = {name: text_value(values.get(name)) for name in L.TT_INDICATOR_COLUMNS}
+        for name in ("level1", "level2"):
+            indicator[name] = indicator[name] or previous.get(name)
+        self.indicators.append(indicator)
+
+    def finish(self) -> dict:
+        unit = self.last_match(_UNIT_LINE)
+        year = self.last_match(_BUDGET_YEAR)
+        budget = {name: number_value(self.header.get(name)) for name in
+                  ("budget_total", "budget_fiscal", "budget_other")}
+        purpose = self.purpose
+        if budget["budget_other"][1] and not purpose:
+            # Layout shift seen in real tables: the usage sentence sits in the 其他资金 value cell.
+            purpose = budget["budget_other"][1]
+        if not self.indicator_columns:
+            self.warnings.append("indicator table (绩效指标) not found")
+        return {
+            "report_type": self.report_type,
+            "fiscal_year": int(year.group(1)) if year else None,
+            "unit_code": unit.group(1) if unit else None,
+            "unit_name": unit.group(2).strip() if unit else None,
+            "project_code": text_value(self.header.get("project_code")),
+            "project_name": text_value(self.header.get("project_name")) or "",
+            **{name: value[0] for name, value in budget.items()},
+            "purpose": purpose,
+            "spend_plan": self.spend_plan,
+            "goals": self.goals,
+            "indicators": self.indicators,
+        }
+
+
+def split_goals(cell_text_lines: str) -> list[str]:
+    """The numbered lines of a 绩效目标 cell, without their numbers; wrapped lines joined back."""
+    goals: list[list[str]] = []
+    for line in cell_text_lines.split("\n"):
+        if _GOAL_NUMBER.match(line) or not goals:
+            goals.append([_GOAL_NUMBER.sub("", line)])
+        else:
+            goals[-1].append(line)
+    return [g for g in (join_lines(parts) for parts in goals) if g]
+
+
+def _start_kind(band: Band, context: list[str]) -> str | None:
+    keys = {L.key(t) for t in band.texts}
+    if keys & {L.key(v) for v in L.TT_HEADER["project_code"]}:
+        return PerformanceTargetBuilder.report_type
+    if "项目名称" in keys:
+        recent = "".join(context[-3:])
+        if "绩效目标表" in recent and "自评" not in recent:
+            return PerformanceTargetBuilder.report_type
+        return SelfEvaluationBuilder.report_type
+    return None
+
+
+BUILDERS = {b.report_type: b for b in (SelfEvaluationBuilder, PerformanceTargetBuilder)}
+
+
+def parse_layouts(layouts: Iterable[PageLayout]) -> list[tuple[dict, list[int], list[str]]]:
+    """Every report in the document: (record without ``source``, [first, last page], warnings)."""
+    results = []
+    current: ReportBuilder | None = None
+    context: list[str] = []
+    all_lines: list[str] = []
+
+    def close():
+        nonlocal current
+        if current is not None:
+            record = current.finish()
+            results.append((record, current.pages, current.warnings))
+            current = None
+
+    for layout in layouts:
+        for item in layout.items():
+            if isinstance(item, TextLine):
+                all_lines.append(item.text)
+                if not _PAGE_NUMBER.match(item.text):
+                    context.append(item.text)
+                continue
+            for index, cells in enumerate(item.bands):
+                band = Band(layout.number, index, cells, [cell_text(c) for c in cells])
+                kind = _start_kind(band, context)
+                if kind and (current is None or current.done or current.has_identity()):
+                    close()
+                    current = BUILDERS[kind](context, layout.number)
+                    context = []
+                if current is None or current.done:
+                    context.extend(t for t in band.texts if t)
+                    continue
+                current.feed(band)
+    close()
+    _fill_document_year(results, all_lines)
+    return results
+
+
+def _fill_document_year(results, lines: list[str]) -> None:
+    """A report without its own year heading takes the document's (e.g. a running header)."""
+    for record, _, warnings in results:
+        if record["fiscal_year"] is None:
+            pattern = _ANY_YEAR if record["report_type"] == "self_evaluation" else _BUDGET_YEAR
+            match = next((m for line in lines for m in [pattern.search(line)] if m), None)
+            if match:
+                record["fiscal_year"] = int(match.group(1))
+            else:
+                warnings.append("fiscal year not found")

@@ -1,0 +1,65 @@
+"""Cell text and cell values as the contract wants them."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+EMPTY_MARKS = {"", "—", "-", "/", "－", "–", "——", "--", "／", "―"}
+_LATIN = re.compile(r"[0-9A-Za-z.%\-+()]")
+_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_PERCENT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
+
+
+def join_lines(lines: list[str]) -> str:
+    """Undo wrapping: no space between CJK characters, one space between two Latin/digit runs."""
+    out = ""
+    for line in (ln.strip() for ln in lines):
+        if not line:
+            continue
+        if out and _LATIN.match(out[-1]) and _LATIN.match(line[0]):
+            out += " "
+        out += line
+    return out
+
+
+def label_key(text: str | None) -> str:
+    """A label's comparable form: NFKC, no whitespace, no brackets' width differences."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def text_value(text: str | None) -> str | None:
+    """A text cell: ``None`` for an empty or dash-only cell, otherwise the text as printed."""
+    if text is None:
+        return None
+    text = text.strip()
+    return None if label_key(text) in EMPTY_MARKS else text
+
+
+def number_value(text: str | None) -> tuple[float | int | None, str | None]:
+    """A number cell → (number, words). ``100%`` → 1.0; words such as 不适用 go to the second item."""
+    text = text_value(text)
+    if text is None:
+        return None, None
+    key = label_key(text).replace(",", "")
+    if _NUMBER.match(key):
+        return _as_number(key), None
+    match = _PERCENT.match(key)
+    if match:
+        return _fraction(match.group(1)), None
+    return None, text
+
+
+def _as_number(token: str) -> float | int:
+    value = float(token)
+    return int(value) if "." not in token and value.is_integer() else value
+
+
+def _fraction(token: str) -> float:
+    # Decimal arithmetic on the printed digits: 80.5% → 0.805 exactly, never 0.8049999999.
+    whole, _, frac = token.partition(".")
+    digits = whole.lstrip("+-") + frac
+    sign = "-" if token.startswith("-") else ""
+    shift = len(frac) + 2
+    digits = digits.rjust(shift + 1, "0")
+    return float(f"{sign}{digits[:-shift]}.{digits[-shift:]}")
