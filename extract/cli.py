@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 
@@ -46,7 +47,11 @@ def main(argv: list[str] | None = None) -> int:
             f"  {name:8} {text}" for name, text in commands.items()), file=sys.stderr)
         return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     if argv[0] == "extract":
-        return extract_main(argv[1:])
+        try:
+            return extract_main(argv[1:])
+        except BrokenPipeError:  # `jixiao extract x.pdf | head`: the reader left, not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     from orchestration.run import main as run_main  # heavy imports only for `run`
 
     return run_main(argv[1:])

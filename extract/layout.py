@@ -92,18 +92,14 @@ def read_page(page) -> PageLayout:
 
 def _assign_chars(chars: list[dict], tables: list[Table]) -> list[dict]:
     """Put each char into the cell holding its centre; return the chars that are in no table."""
-    per_cell: dict[int, list[dict]] = {}
     cells = [cell for table in tables for cell in table.cells]
+    grid = _CellGrid(cells)
+    per_cell: dict[int, list[dict]] = {}
     loose = []
     for char in chars:
         cx = (char["x0"] + char["x1"]) / 2
         cy = (char["top"] + char["bottom"]) / 2
-        home = None
-        for i, cell in enumerate(cells):
-            if cell.x0 <= cx <= cell.x1 and cell.top <= cy <= cell.bottom:
-                # Nested boxes happen when a table border doubles a cell border: the smaller wins.
-                if home is None or _area(cell) < _area(cells[home]):
-                    home = i
+        home = grid.smallest_containing(cx, cy)
         if home is None:
             if not any(t.x0 <= cx <= t.x1 and t.top <= cy <= t.bottom for t in tables):
                 loose.append(char)
@@ -112,6 +108,30 @@ def _assign_chars(chars: list[dict], tables: list[Table]) -> list[dict]:
     for i, cell_chars in per_cell.items():
         cells[i].text = "\n".join(_line_text(ln) for ln in _group_lines(cell_chars))
     return loose
+
+
+class _CellGrid:
+    """Cells bucketed on a coarse grid, so a char finds its cell without scanning the page."""
+
+    STEP = 24.0
+
+    def __init__(self, cells: list[Cell]):
+        self.cells = cells
+        self.buckets: dict[tuple[int, int], list[int]] = {}
+        for i, cell in enumerate(cells):
+            for bx in range(int(cell.x0 // self.STEP), int(cell.x1 // self.STEP) + 1):
+                for by in range(int(cell.top // self.STEP), int(cell.bottom // self.STEP) + 1):
+                    self.buckets.setdefault((bx, by), []).append(i)
+
+    def smallest_containing(self, x: float, y: float) -> int | None:
+        # Nested boxes happen when a table border doubles a cell border: the smaller one wins.
+        best = None
+        for i in self.buckets.get((int(x // self.STEP), int(y // self.STEP)), ()):
+            cell = self.cells[i]
+            if cell.x0 <= x <= cell.x1 and cell.top <= y <= cell.bottom:
+                if best is None or _area(cell) < _area(self.cells[best]):
+                    best = i
+        return best
 
 
 def _area(cell: Cell) -> float:
