@@ -83,7 +83,7 @@ def read_page(page) -> PageLayout:
             tables.append(Table(page.page_number, x0, top, x1, bottom, cells))
     loose = _assign_chars(chars, tables)
     for table in tables:
-        _make_bands(table)
+        make_bands(table)
     lines = [TextLine(page.page_number, ln[0]["top"], ln[0]["x0"], ln[-1]["x1"], _line_text(ln))
              for ln in _group_lines(loose)]
     return PageLayout(page.page_number, float(page.width), float(page.height), tables, lines,
@@ -176,7 +176,7 @@ def _line_text(line: list[dict]) -> str:
     return "".join(out).strip()
 
 
-def _make_bands(table: Table) -> None:
+def make_bands(table: Table) -> None:
     """Split the table into bands at every horizontal ruling and record which cells cover which."""
     edges: list[float] = []
     for y in sorted({c.top for c in table.cells} | {c.bottom for c in table.cells}):

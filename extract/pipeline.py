@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
 
+from .docx import UnreadableDocx, read_docx
 from .load import Document
 from .pdf import UnreadableDocument, read_pdf
 from .reports import parse_layouts
@@ -44,9 +45,6 @@ def extract_file(path: str | Path) -> Document:
     if suffix in LEGACY_WORD:
         doc.error = f"legacy {suffix} file: convert to DOCX or PDF"
         return doc
-    if suffix == ".docx":
-        doc.error = "DOCX input is not supported yet: convert to PDF"
-        return doc
     chars = 0
 
     def counted(layouts):
@@ -56,8 +54,9 @@ def extract_file(path: str | Path) -> Document:
             yield layout
 
     try:
-        results = parse_layouts(counted(read_pdf(path)))
-    except UnreadableDocument as exc:
+        layouts = read_docx(path) if suffix == ".docx" else read_pdf(path)
+        results = parse_layouts(counted(layouts))
+    except (UnreadableDocument, UnreadableDocx) as exc:
         doc.error = str(exc)
         return doc
     except MemoryError:
@@ -67,7 +66,7 @@ def extract_file(path: str | Path) -> Document:
         doc.error = f"parser failed: {exc.__class__.__name__}: {str(exc)[:200]}"
         return doc
     if not results:
-        doc.error = ("no text layer (image-only or scanned PDF; OCR is not supported)" if chars == 0
+        doc.error = ("no text layer (image-only or scanned document; OCR is not supported)" if chars == 0
                      else "no report table found (项目支出绩效自评表 / 项目绩效目标表)")
     for record, pages, warnings in results:
         record["source"] = {"file": name, "sha256": sha256, "pages": list(pages)}
