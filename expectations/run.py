@@ -1,0 +1,134 @@
+"""Run the suites on the facts (GE dataframe batches) and keep every failure as a finding row.
+
+A failed contract is a finding for a reviewer, never an exception: a suite that cannot run at all
+(a missing table, a GE error) becomes one ``extraction``-kind finding naming the problem.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .suites import SUITES, Suite
+
+FINDINGS_DDL = """
+CREATE SCHEMA IF NOT EXISTS marts;
+CREATE TABLE IF NOT EXISTS marts.dq_findings (
+    run_at TIMESTAMP NOT NULL, rule_id VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, table_name VARCHAR NOT NULL, report_id VARCHAR, row_key VARCHAR,
+    observed VARCHAR, expected VARCHAR, message_zh VARCHAR, message_en VARCHAR
+)
+"""
+FINDING_COLUMNS = ["rule_id", "severity", "kind", "table_name", "report_id", "row_key",
+                   "observed", "expected", "message_zh", "message_en"]
+
+
+@dataclass
+class SuiteResult:
+    table: str
+    success: bool
+    evaluated_rows: int
+    findings: list[dict] = field(default_factory=list)
+    failed_rules: list[str] = field(default_factory=list)
+
+
+def run_suite(warehouse: Path, suite: Suite | str) -> SuiteResult:
+    """Validate one fact table; failures come back as findings."""
+    suite = next(s for s in SUITES if s.table == suite) if isinstance(suite, str) else suite
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            frame = con.execute(f"SELECT * FROM marts.{suite.table}").df()
+        return _validate(suite, suite.prepare(_as_float(frame)))
+    except Exception as exc:  # the suite could not run: report it, do not stop the run
+        finding = {"rule_id": "DQ-RUN", "severity": "HARD", "kind": "extraction",
+                   "table_name": suite.table, "report_id": None, "row_key": None,
+                   "observed": f"{exc.__class__.__name__}: {exc}"[:500], "expected": "suite runs",
+                   "message_zh": "数据质量检查无法运行", "message_en": "the data-quality suite could not run"}
+        return SuiteResult(suite.table, False, 0, [finding], ["DQ-RUN"])
+
+
+def run_checks(warehouse: Path) -> list[SuiteResult]:
+    return [run_suite(warehouse, suite) for suite in SUITES]
+
+
+def write_findings(warehouse: Path, results: list[SuiteResult]) -> int:
+    """Replace ``marts.dq_findings`` with these results' findings, in one transaction."""
+    run_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    rows = [[run_at, *(f[c] for c in FINDING_COLUMNS)] for r in results for f in r.findings]
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(FINDINGS_DDL)
+        con.execute("BEGIN TRANSACTION")
+        con.execute("DELETE FROM marts.dq_findings")
+        if rows:
+            con.executemany(f"INSERT INTO marts.dq_findings VALUES ({', '.join('?' * 11)})", rows)
+        con.execute("COMMIT")
+    return len(rows)
+
+
+def _as_float(frame: pd.DataFrame) -> pd.DataFrame:
+    # DuckDB DECIMALs arrive as Python Decimal objects; GE compares floats.
+    for column in frame.columns:
+        if frame[column].dtype == object and frame[column].map(
+                lambda v: v is None or v.__class__.__name__ == "Decimal").all():
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
+
+
+def _validate(suite: Suite, frame: pd.DataFrame) -> SuiteResult:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch = (context.data_sources.add_pandas(suite.table)
+             .add_dataframe_asset(suite.table)
+             .add_batch_definition_whole_dataframe("all")
+             .get_batch(batch_parameters={"dataframe": frame}))
+    gx_suite = gx.ExpectationSuite(name=suite.table)
+    for i, contract in enumerate(suite.contracts):
+        expectation = getattr(gx.expectations, contract.expectation)(
+            column=contract.column, meta={"contract": i}, **contract.kwargs)
+        gx_suite.add_expectation(expectation)
+    validation = batch.validate(gx_suite, result_format={
+        "result_format": "COMPLETE", "unexpected_index_column_names": suite.key})
+
+    result = SuiteResult(suite.table, bool(validation.success), len(frame))
+    for outcome in validation.results:
+        contract = suite.contracts[outcome.expectation_config.meta["contract"]]
+        if outcome.success:
+            continue
+        result.failed_rules.append(contract.rule_id)
+        for row in outcome.result.get("unexpected_index_list") or [{}]:
+            key = {k: row.get(k) for k in suite.key}
+            result.findings.append({
+                "rule_id": contract.rule_id, "severity": contract.severity, "kind": contract.kind,
+                "table_name": suite.table, "report_id": key.get("report_id"),
+                "row_key": "/".join(str(v) for v in key.values()),
+                "observed": _observed(row.get(contract.column)),
+                "expected": _expected(contract), "message_zh": contract.message_zh,
+                "message_en": contract.message_en,
+            })
+    return result
+
+
+def _observed(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "null"
+    return f"{value:.6g}" if isinstance(value, float) else str(value)
+
+
+def _expected(contract) -> str:
+    low, high = contract.kwargs.get("min_value"), contract.kwargs.get("max_value")
+    if contract.expectation.endswith("NotBeNull"):
+        return "not null"
+    if low is not None and low == high:
+        return f"{contract.column} = {low}"
+    bounds = [f">= {low}" if low is not None else "", f"<= {high}" if high is not None else ""]
+    text = f"{contract.column} " + " and ".join(b for b in bounds if b)
+    return text + (f" ({contract.tolerance})" if contract.tolerance != "exact" else "")

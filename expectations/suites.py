@@ -1,0 +1,105 @@
+"""The data-quality contracts on the facts, one Great Expectations suite per fact table.
+
+Each contract carries the rule id of the domain reference (shared/domain/README.md §4), its
+severity — HARD: the document contradicts itself; WARN: suspicious practice — its kind —
+``document`` (a finding about the publication) or ``extraction`` (our reading of it is incomplete,
+never an accusation against the document) — a one-line explanation in Chinese and English and the
+tolerance it allows.
+
+Contracts that compare columns are expressed on a computed column (``prepare``) so that GE
+reports exactly the offending rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Contract:
+    rule_id: str
+    severity: str  # HARD | WARN | INFO
+    kind: str  # document | extraction
+    column: str  # the (computed) column the expectation looks at
+    message_zh: str
+    message_en: str
+    expectation: str  # GE expectation class name
+    kwargs: dict = field(default_factory=dict)
+    tolerance: str = "exact"
+
+
+@dataclass(frozen=True)
+class Suite:
+    table: str  # in schema marts
+    key: list[str]  # columns that name a row in a finding
+    prepare: callable  # DataFrame → DataFrame with the computed columns
+    contracts: list[Contract]
+
+
+def _indicators(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["score_minus_weight"] = df["score"] - df["weight"]
+    return df
+
+
+def _funding(df: pd.DataFrame) -> pd.DataFrame:
+    df = df[df["funding_source"] == "total"].copy()
+    budget = df["annual_budget"].where(df["annual_budget"] != 0)
+    df["rate_difference"] = df["execution_rate"] - df["executed"] / budget
+    df["executed_minus_budget"] = df["executed"] - df["annual_budget"]
+    df["score_minus_weight"] = df["score"] - df["weight"]
+    return df
+
+
+def _scores(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["total_difference"] = df["total_score"] - (
+        df["funding_score"].fillna(0) + df["indicator_score_sum"].fillna(0))
+    df["weight_sum"] = df["funding_weight"].fillna(0) + df["indicator_weight_sum"].fillna(0)
+    return df
+
+
+BETWEEN = "ExpectColumnValuesToBeBetween"
+NOT_NULL = "ExpectColumnValuesToNotBeNull"
+
+SUITES = [
+    Suite("fct_indicator", ["report_id", "indicator_index"], _indicators, [
+        Contract("SE-06", "HARD", "document", "score_minus_weight",
+                 "指标得分超过分值", "an indicator's score is above its weight",
+                 BETWEEN, {"max_value": 0}),
+        Contract("SE-06", "HARD", "document", "score",
+                 "指标得分为负数", "an indicator's score is negative",
+                 BETWEEN, {"min_value": 0}),
+    ]),
+    Suite("fct_funding", ["report_id", "funding_source"], _funding, [
+        Contract("SE-01", "HARD", "document", "rate_difference",
+                 "执行率与全年执行数/全年预算数不符", "execution rate differs from executed / annual budget",
+                 BETWEEN, {"min_value": -0.005, "max_value": 0.005}, "±0.5 percentage points"),
+        Contract("SE-02", "HARD", "document", "executed_minus_budget",
+                 "全年执行数超过全年预算数", "executed amount exceeds the annual budget",
+                 BETWEEN, {"max_value": 0}),
+        Contract("SE-04", "HARD", "document", "score_minus_weight",
+                 "预算执行得分超过分值", "budget-execution score is above its weight",
+                 BETWEEN, {"max_value": 0}),
+    ]),
+    Suite("fct_score", ["report_id"], _scores, [
+        Contract("SE-07", "HARD", "document", "total_difference",
+                 "总分得分不等于执行率得分与各指标得分之和",
+                 "total score differs from the funding score plus the indicator scores",
+                 BETWEEN, {"min_value": -0.5, "max_value": 0.5}, "±0.5 points"),
+        Contract("SE-05", "HARD", "document", "weight_sum",
+                 "执行率分值与指标分值之和不等于100", "funding weight plus indicator weights is not 100",
+                 BETWEEN, {"min_value": 100, "max_value": 100}),
+        Contract("SE-05", "HARD", "document", "total_weight",
+                 "总分分值不是100", "total weight is not 100",
+                 BETWEEN, {"min_value": 100, "max_value": 100}),
+        Contract("SE-24", "HARD", "extraction", "total_score",
+                 "未读到总分行", "the 总分 row was not read",
+                 NOT_NULL),
+        Contract("SE-24", "HARD", "extraction", "indicator_count",
+                 "未读到任何绩效指标", "no indicator row was read",
+                 BETWEEN, {"min_value": 1}),
+    ]),
+]

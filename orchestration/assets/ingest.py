@@ -1,0 +1,63 @@
+"""Inbox documents → report records → raw tables (one DuckDB transaction per document)."""
+
+
+from collections import Counter
+
+from dagster import AssetExecutionContext, AssetIn, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+
+from extract import EXTRACTOR_VERSION
+from extract.load import Document, connect, load_document
+from extract.pipeline import extract_files
+
+from ..resources import Warehouse
+
+RAW_TABLES = ["documents", "reports", "funding", "indicators", "spend_plan", "goals"]
+
+
+@asset(group_name="ingest", description="The source documents (PDF/DOCX) found in the inbox folder.")
+def source_documents(context: AssetExecutionContext, warehouse: Warehouse) -> list[str]:
+    paths = [str(p) for p in warehouse.documents()]
+    context.add_output_metadata({"inbox": warehouse.inbox, "documents": len(paths),
+                                 "files": MetadataValue.md("\n".join(f"- `{p}`" for p in paths))})
+    return paths
+
+
+@asset(group_name="ingest", description="Report records extracted from each document (the record contract).")
+def report_records(context: AssetExecutionContext, warehouse: Warehouse,
+                   source_documents: list[str]) -> list[Document]:
+    documents = []
+    for doc in extract_files(source_documents, jobs=warehouse.extract_jobs):
+        if doc.error:
+            context.log.warning(f"ERROR {doc.file}: {doc.error}")
+        else:
+            context.log.info(f"{doc.file}: {len(doc.records)} reports")
+        documents.append(doc)
+    failed = {d.file: d.error for d in documents if d.error}
+    context.add_output_metadata({
+        "documents": len(documents), "reports": sum(len(d.records) for d in documents),
+        "failed_documents": len(failed),
+        "failures": MetadataValue.md("\n".join(f"- `{f}`: {e}" for f, e in failed.items()) or "none"),
+        "reports_with_warnings": sum(1 for d in documents for r in d.records if r.get("extraction_warnings")),
+    })
+    return documents
+
+
+@multi_asset(
+    group_name="ingest",
+    ins={"report_records": AssetIn()},
+    specs=[AssetSpec(["raw", table], deps=["report_records"],
+                     description=f"raw.{table}: report records as extracted, with source file, "
+                                 "sha256 and pages.") for table in RAW_TABLES],
+)
+def raw_tables(context: AssetExecutionContext, warehouse: Warehouse, report_records: list[Document]):
+    loaded = Counter()
+    with connect(warehouse.path) as con:
+        for doc in report_records:
+            if not doc.sha256:  # the file could not even be read: nothing to key it by
+                continue
+            loaded[doc.error is None] += 1
+            load_document(con, doc, EXTRACTOR_VERSION)
+        counts = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES}
+    context.log.info(f"loaded {loaded[True]} documents, recorded {loaded[False]} unreadable ones")
+    for table in RAW_TABLES:
+        yield MaterializeResult(asset_key=["raw", table], metadata={"rows": counts[table]})

@@ -1,0 +1,52 @@
+"""Great Expectations contracts on the facts: the findings table, and one asset check per fact."""
+
+
+from pathlib import Path
+
+import duckdb
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetKey,
+                     MetadataValue, asset, asset_check)
+
+from ..resources import Warehouse
+
+FACTS = ["fct_funding", "fct_indicator", "fct_score"]
+
+
+@asset(key=["marts", "dq_findings"], group_name="quality",
+       deps=[AssetKey(["marts", fact]) for fact in FACTS],
+       description="Every failed data-quality contract, one row per offending fact row "
+                   "(rule, severity, kind, report, observed, expected).")
+def dq_findings(context: AssetExecutionContext, warehouse: Warehouse) -> None:
+    from expectations.run import run_checks, write_findings
+
+    results = run_checks(Path(warehouse.path))
+    count = write_findings(Path(warehouse.path), results)
+    by_rule = {}
+    for result in results:
+        for finding in result.findings:
+            by_rule[finding["rule_id"]] = by_rule.get(finding["rule_id"], 0) + 1
+    context.add_output_metadata({"findings": count, **{f"rule {r}": n for r, n in sorted(by_rule.items())}})
+
+
+def _contracts_check(fact: str):
+    @asset_check(asset=AssetKey(["marts", fact]), name="dq_contracts",
+                 additional_deps=[AssetKey(["marts", "dq_findings"])],
+                 description=f"The Great Expectations contracts on {fact} hold (findings in marts.dq_findings).")
+    def check(warehouse: Warehouse) -> AssetCheckResult:
+        with duckdb.connect(warehouse.path, read_only=True) as con:
+            rows = con.execute(
+                "SELECT rule_id, severity, kind, count(*) FROM marts.dq_findings WHERE table_name = ? "
+                "GROUP BY ALL ORDER BY ALL", [fact]).fetchall()
+        return AssetCheckResult(
+            passed=not rows,
+            # Findings are about the documents; they are for reviewers and never block the marts.
+            severity=AssetCheckSeverity.WARN,
+            metadata={"findings": sum(r[3] for r in rows),
+                      "by_rule": MetadataValue.md("\n".join(
+                          f"- {r[0]} ({r[1]}, {r[2]}): {r[3]}" for r in rows) or "none")},
+        )
+
+    return check
+
+
+dq_checks = [_contracts_check(fact) for fact in FACTS]

@@ -1,0 +1,66 @@
+"""Everything configurable, in one place: warehouse, inbox, extraction workers, the dbt project."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from dagster_dbt import DbtCliResource, DbtProject
+
+from extract.config import ROOT, inbox_path, warehouse_path
+
+DBT_PROJECT_DIR = ROOT / "dbt_project"
+DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
+
+
+class Warehouse(ConfigurableResource):
+    """The DuckDB warehouse file and the inbox it is fed from (env JIXIAO_WAREHOUSE, JIXIAO_INBOX)."""
+
+    path: str
+    inbox: str
+    extract_jobs: int = 1
+
+    def documents(self) -> list[Path]:
+        """The source documents in the inbox (recursively), in a stable order."""
+        inbox = Path(self.inbox)
+        return sorted(p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+
+
+def warehouse_resource() -> Warehouse:
+    path = warehouse_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # dbt reads the same variable (dbt_project/profiles.yml): always an absolute path.
+    os.environ["JIXIAO_WAREHOUSE"] = str(path)
+    return Warehouse(path=str(path), inbox=str(inbox_path()),
+                     extract_jobs=int(os.environ.get("JIXIAO_EXTRACT_JOBS", 1)))
+
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def ensure_dbt_manifest() -> Path:
+    """Parse the dbt project when its manifest is missing or older than its sources.
+
+    ``DbtProject.prepare_if_dev()`` only parses under ``dagster dev``; tests, CI and ``jixiao run``
+    need the manifest too.
+    """
+    manifest = dbt_project.manifest_path
+    sources = [p for p in DBT_PROJECT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".csv"}
+               and "target" not in p.parts and "logs" not in p.parts]
+    if manifest.exists() and manifest.stat().st_mtime >= max(p.stat().st_mtime for p in sources):
+        return manifest
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(["parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+                                 "--profiles-dir", str(DBT_PROJECT_DIR)])
+    if not result.success:
+        raise RuntimeError(f"dbt parse failed: {result.exception}")
+    return manifest
+
+
+def dbt_resource() -> DbtCliResource:
+    # The venv's dbt, whether or not the venv is on PATH (`make run` does not activate it).
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR),
+                          dbt_executable=str(Path(sys.executable).parent / "dbt"))

@@ -1,0 +1,103 @@
+"""``jixiao run [--inbox DIR] [--warehouse FILE]``: the whole job in-process, then what it built."""
+
+import argparse
+import contextlib
+import os
+import shutil
+import sys
+from pathlib import Path
+
+EXAMPLE_QUERY = """\
+-- Offices by money spent, with their self-evaluation scores (paste into: duckdb -readonly {path})
+SELECT fiscal_year, office_name, projects, annual_budget, executed, execution_rate,
+       avg_total_score, min_total_score, satisfaction_not_done
+FROM marts.mart_office_year
+ORDER BY executed DESC;"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="jixiao run", description=__doc__)
+    parser.add_argument("--inbox", help="folder of source documents (default $JIXIAO_INBOX or samples/)")
+    parser.add_argument("--warehouse", help="DuckDB file (default $JIXIAO_WAREHOUSE or warehouse/jixiao.duckdb)")
+    args = parser.parse_args(argv)
+    if args.inbox:
+        os.environ["JIXIAO_INBOX"] = str(Path(args.inbox).resolve())
+    if args.warehouse:
+        os.environ["JIXIAO_WAREHOUSE"] = str(Path(args.warehouse).resolve())
+
+    from dagster import DagsterInstance
+
+    from .definitions import defs
+    from .resources import DBT_PROJECT_DIR
+
+    warehouse = Path(os.environ["JIXIAO_WAREHOUSE"])
+    # Progress (Dagster's and dbt's logs) goes to stderr; stdout is the summary alone.
+    with _instance(DagsterInstance) as instance, contextlib.redirect_stdout(sys.stderr):
+        result = defs.resolve_job_def("warehouse_job").execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
+    _clean_dbt_runs(DBT_PROJECT_DIR / "target")
+    if not result.success:
+        for event in result.all_events:
+            if event.is_failure:
+                print(f"FAILED {event.step_key}: {event.message}", file=sys.stderr)
+        return 1
+    print(summary(warehouse))
+    return 0
+
+
+def _instance(DagsterInstance):
+    # A configured DAGSTER_HOME keeps run history; otherwise leave nothing behind.
+    return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+
+
+def _clean_dbt_runs(target: Path) -> None:
+    """dagster-dbt leaves one folder per dbt call under target/: keep only the manifest's level."""
+    for child in target.glob("*"):
+        if child.is_dir() and child.name not in {"compiled", "run"}:
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def summary(warehouse: Path) -> str:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        def rows(sql):
+            return con.execute(sql).fetchall()
+
+        docs = rows("SELECT status, count(*) FROM raw.documents GROUP BY status ORDER BY status")
+        failed = rows("SELECT source_file, error FROM raw.documents WHERE status = 'error' ORDER BY 1")
+        reports = rows("SELECT report_type, count(*) FROM raw.reports GROUP BY 1 ORDER BY 1")
+        facts = {t: rows(f"SELECT count(*) FROM marts.{t}")[0][0] for t in (
+            "fct_funding", "fct_indicator", "fct_score", "fct_target_indicator", "fct_spend_plan",
+            "dim_office", "dim_project")}
+        office_year = con.execute(
+            "SELECT fiscal_year, office_name, projects, annual_budget, executed, execution_rate, "
+            "avg_total_score, min_total_score, indicators, indicators_not_full_score, "
+            "satisfaction_not_done FROM marts.mart_office_year ORDER BY fiscal_year, office_name")
+        columns = [d[0] for d in office_year.description]
+        office_rows = office_year.fetchall()
+        findings = rows("SELECT rule_id, severity, kind, table_name, count(*) FROM marts.dq_findings "
+                        "GROUP BY ALL ORDER BY rule_id, table_name")
+
+    out = [f"Warehouse: {warehouse}", "",
+           "Documents: " + ", ".join(f"{n} {s}" for s, n in docs)]
+    out += [f"  ERROR {f}: {e}" for f, e in failed]
+    out += ["Reports: " + ", ".join(f"{n} {t}" for t, n in reports), "", "Rows per table:"]
+    out += [f"  marts.{t:22} {n:>6}" for t, n in facts.items()]
+    out += ["", "marts.mart_office_year:", _table(columns, office_rows), "",
+            "Failed data-quality checks (marts.dq_findings):"]
+    out += [f"  {r} {s:4} {k:10} {t:14} {n:>4} rows" for r, s, k, t, n in findings] or ["  none"]
+    out += ["", EXAMPLE_QUERY.format(path=warehouse)]
+    return "\n".join(out)
+
+
+def _table(columns: list[str], rows: list[tuple]) -> str:
+    cells = [columns] + [["" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v)
+                          for v in row] for row in rows]
+    widths = [max(_width(r[i]) for r in cells) for i in range(len(columns))]
+    return "\n".join("  " + "  ".join(v + " " * (w - _width(v)) for v, w in zip(r, widths)) for r in cells)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)  # CJK characters take two columns
