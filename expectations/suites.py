@@ -58,6 +58,10 @@ def _scores(df: pd.DataFrame) -> pd.DataFrame:
     df["total_difference"] = df["total_score"] - (
         df["funding_score"].fillna(0) + df["indicator_score_sum"].fillna(0))
     df["weight_sum"] = df["funding_weight"].fillna(0) + df["indicator_weight_sum"].fillna(0)
+    # A report we did not read completely is an extraction finding (SE-24), never a document one:
+    # its sums would accuse the publication of our own failure.
+    incomplete = df["total_score"].isna() | (df["indicator_count"] == 0)
+    df.loc[incomplete, ["total_difference", "weight_sum", "total_weight"]] = float("nan")
     return df
 
 

@@ -6,11 +6,17 @@ from .assets import ingest, quality, warehouse
 from .automation import inbox_sensor, nightly_schedule, warehouse_job
 from .resources import dbt_resource, warehouse_resource
 
-defs = Definitions(
-    assets=load_assets_from_modules([ingest, warehouse, quality]),
-    asset_checks=quality.dq_checks,
-    jobs=[warehouse_job],
-    schedules=[nightly_schedule],
-    sensors=[inbox_sensor],
-    resources={"warehouse": warehouse_resource(), "dbt": dbt_resource()},
-)
+
+def build_defs() -> Definitions:
+    """The definitions with resources read from the environment as it is now."""
+    return Definitions(
+        assets=load_assets_from_modules([ingest, warehouse, quality]),
+        asset_checks=quality.dq_checks,
+        jobs=[warehouse_job],
+        schedules=[nightly_schedule],
+        sensors=[inbox_sensor],
+        resources={"warehouse": warehouse_resource(), "dbt": dbt_resource()},
+    )
+
+
+defs = build_defs()

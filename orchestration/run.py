@@ -27,13 +27,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from dagster import DagsterInstance
 
-    from .definitions import defs
+    from extract.config import warehouse_path
+
+    from .definitions import build_defs
     from .resources import DBT_PROJECT_DIR
 
-    warehouse = Path(os.environ["JIXIAO_WAREHOUSE"])
+    warehouse = warehouse_path()
     # Progress (Dagster's and dbt's logs) goes to stderr; stdout is the summary alone.
     with _instance(DagsterInstance) as instance, contextlib.redirect_stdout(sys.stderr):
-        result = defs.resolve_job_def("warehouse_job").execute_in_process(
+        result = build_defs().resolve_job_def("warehouse_job").execute_in_process(
             instance=instance, raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
     _clean_dbt_runs(DBT_PROJECT_DIR / "target")

@@ -1,0 +1,88 @@
+"""Great Expectations contracts: each violation becomes a finding row, clean rows none, never a crash."""
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.run import run_checks, run_suite, write_findings
+
+FACTS = """
+CREATE SCHEMA marts;
+CREATE TABLE marts.fct_indicator (report_id VARCHAR, indicator_index INTEGER,
+    weight DECIMAL(20,6), score DECIMAL(20,6));
+CREATE TABLE marts.fct_funding (report_id VARCHAR, funding_source VARCHAR, annual_budget DECIMAL(20,6),
+    executed DECIMAL(20,6), weight DECIMAL(20,6), execution_rate DECIMAL(20,6), score DECIMAL(20,6));
+CREATE TABLE marts.fct_score (report_id VARCHAR, total_weight DECIMAL(20,6), total_score DECIMAL(20,6),
+    funding_weight DECIMAL(20,6), funding_score DECIMAL(20,6), indicator_count INTEGER,
+    indicator_weight_sum DECIMAL(20,6), indicator_score_sum DECIMAL(20,6));
+INSERT INTO marts.fct_indicator VALUES
+    ('clean', 1, 20, 20), ('clean', 2, 10, 9.5), ('clean', 3, NULL, NULL),
+    ('over', 1, 10, 12), ('negative', 1, 5, -1);
+INSERT INTO marts.fct_funding VALUES
+    ('clean', 'total', 10.15, 10.15, 10, 1.0, 10),
+    ('clean', 'current_year', 10.15, 10.15, NULL, 1.0, NULL),
+    -- 2023 年乡村医生基本待遇经费: 80.5% printed, executed / annual budget is 100%
+    ('rate', 'total', 10.15, 10.15, 10, 0.805, 10),
+    ('overspent', 'total', 5, 6, 10, 1.2, 12);  -- rate consistent; over budget, score over weight
+INSERT INTO marts.fct_score VALUES
+    ('clean', 100, 98, 10, 10, 8, 90, 88),
+    -- 城市居民最低生活保障: indicator weights sum to 100 under 总分 100, funding 10 dropped
+    ('sum100', 100, 95, 10, 10, 8, 100, 95),
+    ('no_total', 100, NULL, 10, 10, 0, NULL, NULL);
+"""
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> Path:
+    path = tmp_path / "facts.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(FACTS)
+    return path
+
+
+def findings_of(results):
+    return sorted((f["rule_id"], f["table_name"], f["row_key"]) for r in results for f in r.findings)
+
+
+def test_each_violation_is_one_finding(warehouse):
+    results = run_checks(warehouse)
+    assert findings_of(results) == [
+        ("SE-01", "fct_funding", "rate/total"),
+        ("SE-02", "fct_funding", "overspent/total"),
+        ("SE-04", "fct_funding", "overspent/total"),
+        ("SE-05", "fct_score", "sum100"),
+        ("SE-06", "fct_indicator", "negative/1"),
+        ("SE-06", "fct_indicator", "over/1"),
+        ("SE-07", "fct_score", "sum100"),
+        ("SE-24", "fct_score", "no_total"),
+        ("SE-24", "fct_score", "no_total"),
+    ]
+    assert {r.table: r.success for r in results} == {
+        "fct_indicator": False, "fct_funding": False, "fct_score": False}
+
+
+def test_finding_rows_carry_severity_kind_and_values(warehouse):
+    result = run_suite(warehouse, "fct_funding")
+    rate = next(f for f in result.findings if f["rule_id"] == "SE-01" and f["report_id"] == "rate")
+    assert rate["severity"] == "HARD" and rate["kind"] == "document"
+    assert rate["observed"] == "-0.195"
+    assert "±0.5 percentage points" in rate["expected"]
+    no_total = [f for f in run_suite(warehouse, "fct_score").findings if f["report_id"] == "no_total"]
+    # Our reading failed, not the document: no document finding may come from it.
+    assert {f["kind"] for f in no_total} == {"extraction"}
+
+
+def test_findings_table_is_rewritten_not_appended(warehouse):
+    for _ in range(2):
+        count = write_findings(warehouse, run_checks(warehouse))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.dq_findings").fetchone()[0] == count == 9
+
+
+def test_a_suite_that_cannot_run_is_a_finding_not_a_crash(tmp_path):
+    empty = tmp_path / "empty.duckdb"
+    duckdb.connect(str(empty)).close()
+    result = run_suite(empty, "fct_score")
+    assert not result.success
+    assert [f["rule_id"] for f in result.findings] == ["DQ-RUN"]
