@@ -21,8 +21,8 @@ def check_is_pdf(path: Path) -> None:
         raise UnreadableDocument("not a PDF file (no %PDF- header)")
 
 
-def read_pdf(path: Path) -> Iterator[PageLayout]:
-    """Every page's layout; each pdfplumber page is closed as soon as it has been read."""
+def read_pdf(path: Path, part: int = 0, parts: int = 1) -> Iterator[PageLayout]:
+    """The layout of every ``parts``-th page from ``part`` on; each page is closed once read."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
@@ -44,7 +44,7 @@ def read_pdf(path: Path) -> Iterator[PageLayout]:
     with pdf:
         if not pages:
             raise UnreadableDocument("PDF has no pages")
-        for page in pages:
+        for page in pages[part::parts]:
             try:
                 yield read_page(page)
             finally:
