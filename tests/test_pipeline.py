@@ -6,6 +6,7 @@ import io
 import shutil
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -89,3 +90,29 @@ def test_duckdb_cli_opens_the_warehouse(built):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["reports", "40"]
+
+
+# Worked out by hand from the seed text (shared/seeds, reports as numbered in samples/records):
+# 平安建设办公室 = reports 28 + 29, 综合办公室 = 30 + 40, 民生保障办公室 = 1-5, 16-18, 20, 24, 26, 27, 33.
+# Both spellings of the department (大红门街道办事处 / 北京市丰台区人民政府…) are one department.
+OFFICE_YEAR_BY_HAND = {
+    # office: (projects, 全年预算数, 全年执行数, 执行率, avg 总分, min 总分, indicators, not full, 满意度未做)
+    "平安建设办公室": (2, "27.97024", "27.97024", "1.0000", "100.00", "100", 17, 0, 0),
+    "综合办公室": (2, "664.0319", "664.0319", "1.0000", "100.00", "100", 14, 0, 0),
+    "民生保障办公室": (13, "1328.302045", "1328.302045", "1.0000", "95.38", "95", 108, 12, 12),
+}
+
+
+@pytest.mark.parametrize("office", sorted(OFFICE_YEAR_BY_HAND))
+def test_office_year_mart_matches_hand_computation(built, office):
+    _, warehouse, _ = built
+    [row] = query(warehouse, f"""
+        SELECT projects, annual_budget, executed, execution_rate, avg_total_score, min_total_score,
+               indicators, indicators_not_full_score, satisfaction_not_done
+        FROM marts.mart_office_year
+        WHERE fiscal_year = 2023 AND office_name = '{office}'
+          AND department = '北京市丰台区人民政府大红门街道办事处'
+    """)
+    projects, budget, executed, rate, avg, low, indicators, not_full, not_done = OFFICE_YEAR_BY_HAND[office]
+    assert row == (projects, Decimal(budget), Decimal(executed), Decimal(rate), Decimal(avg), Decimal(low),
+                   indicators, not_full, not_done)

@@ -13,11 +13,13 @@ select
     i.score,
     i.score_text,
     i.deviation,
-    -- 不适用 anywhere in the row, or a row of dashes (nothing but the level names printed)
-    coalesce(i.actual = '不适用' or i.target = '不适用' or i.score_text = '不适用'
-             or (i.level3 is null and i.target is null and i.actual is null
-                 and i.weight is null and i.score is null), false) as is_not_applicable,
-    coalesce(i.actual like '未做%' or i.actual like '未开展%', false) as is_not_done,
+    -- A row of dashes: the 二级指标 is printed but has no indicator this year.
+    (i.level3 is null and i.target is null and i.actual is null
+     and i.weight is null and i.score is null) as is_empty_row,
+    coalesce(i.actual = '不适用' or i.target = '不适用' or i.score_text = '不适用', false) as is_not_applicable,
+    -- 未做 lands in whichever cell the publisher typed it: 实际完成值, 得分 or 偏差原因.
+    coalesce(i.actual like '%未做%' or i.actual like '%未开展%' or i.score_text like '%未做%'
+             or i.deviation like '%未做%' or i.deviation like '%未开展%', false) as is_not_done,
     coalesce(i.score = i.weight, false) as is_full_score,
     coalesce(i.level1 like '%满意度%', false) as is_satisfaction
 from {{ ref('stg_indicators') }} as i

@@ -15,8 +15,10 @@ indicators as (
     select
         fiscal_year,
         office_key,
-        cast(count(*) as integer) as indicators,
-        cast(sum(case when score < weight then 1 else 0 end) as integer) as indicators_not_full_score,
+        cast(sum(case when not is_empty_row then 1 else 0 end) as integer) as indicators,
+        -- an unscored row (未做) with points at stake is not fully scored either
+        cast(sum(case when weight > 0 and coalesce(score, 0) < weight then 1 else 0 end) as integer)
+            as indicators_not_full_score,
         cast(sum(case when is_satisfaction and is_not_done then 1 else 0 end) as integer) as satisfaction_not_done
     from {{ ref('fct_indicator') }}
     group by fiscal_year, office_key
