@@ -32,6 +32,13 @@ def read_docx(path: Path) -> list[PageLayout]:
         raise UnreadableDocx(f"corrupt or not a Word document: {exc.__class__.__name__}")
     y = 0.0
     tables, lines = [], []
+    # The page header often carries the publication's name and year (e.g. 2024年部门预算): read it
+    # first, as the running header of a PDF page is.
+    for section in document.sections:
+        for p in section.header.paragraphs:
+            if p.text.strip():
+                lines.append(TextLine(1, y, 0.0, COL, p.text.strip()))
+                y += ROW
     for child in document.element.body.iterchildren():
         if child.tag == W + "p":
             text = _paragraph_text(child)

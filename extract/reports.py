@@ -23,6 +23,7 @@ _BUDGET_YEAR = re.compile(r"(\d{4})\s*年度?\s*(?:部门|单位)?(?:预算|绩�
 _UNIT_LINE = re.compile(r"^(\d{6})\s*(.+?)\s*(?:单位\s*[:：].*)?$")
 _PAGE_NUMBER = re.compile(r"^[-—\s第]*\d+[-—\s页]*$")
 _MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
+_MARKERS = {"不适用", "—", "-", "/"}  # a cell that is a whole row's statement, never a wrapped tail
 _GOAL_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*")
 
 
@@ -77,10 +78,35 @@ class ReportBuilder:
         self.warnings: list[str] = []
         self.done = False
         self.seen: set[str] = set()
+        self.page_turned = False
+        self.indicator_header: Band | None = None
 
     def feed(self, band: Band) -> None:
+        self.page_turned = self.page_turned or band.page > self.pages[1]
         self.pages[1] = max(self.pages[1], band.page)
         self.read(band)
+
+    def row_continues(self, band: Band, values: dict[str, str], rows: list[dict],
+                      key_columns: tuple[str, ...]) -> bool:
+        """Is this band the rest of the row above, cut by a page break?
+
+        Word lets a table row break across pages: the first row on the new page then holds the
+        tail of each wrapped cell, nothing in the short cells that never wrap (分值/得分, 指标值确定
+        依据) and nothing in the merged 一级/二级 cells, which go on empty. Its text is joined onto
+        the row above (or, under the header row, read into the labels). A row of its own that only
+        says 不适用 is not a tail.
+        """
+        turned, self.page_turned = self.page_turned, False
+        if not turned or any(values.get(name, "").strip() for name in (*key_columns, "level1", "level2")):
+            return False
+        if L.key(values.get("target", "")) in _MARKERS:
+            return False
+        if rows:
+            append_to_row(rows[-1], values)
+        else:  # the header row itself was cut: read its labels again, whole
+            self.indicator_header = header_with_tail(self.indicator_header, band)
+            self.indicator_columns = columns_of(self.indicator_header, self.indicator_labels)
+        return True
 
     def read(self, band: Band) -> None:
         raise NotImplementedError
@@ -111,6 +137,7 @@ class SelfEvaluationBuilder(ReportBuilder):
     """项目支出绩效自评表 (national template 财预〔2020〕10号 附件2 and its provincial variants)."""
 
     report_type = "self_evaluation"
+    indicator_labels = L.SE_INDICATOR_COLUMNS
 
     def __init__(self, context, page):
         super().__init__(context, page)
@@ -129,7 +156,7 @@ class SelfEvaluationBuilder(ReportBuilder):
             return
         columns = columns_of(band, L.SE_INDICATOR_COLUMNS)
         if {"level1", "level2", "level3"} <= columns.keys():
-            self.indicator_columns = columns
+            self.indicator_columns, self.indicator_header = columns, band
             return
         self.header.update(self.header_values(band, L.SE_HEADER))
         columns = columns_of(band, L.SE_FUNDING_COLUMNS)
@@ -169,8 +196,9 @@ class SelfEvaluationBuilder(ReportBuilder):
         if {"level1", "level2", "level3"} <= columns_of(band, L.SE_INDICATOR_COLUMNS).keys():
             return  # the header repeated on a continuation page
         values = values_at(band, self.indicator_columns)
-        if not any(text_value(values.get(name)) for name in ("level3", "target", "actual", "weight", "score")) \
-                and not any(v.strip() for v in values.values()):
+        if not any(v.strip() for v in values.values()):
+            return
+        if self.row_continues(band, values, self.indicators, ("weight", "score")):
             return
         previous = self.indicators[-1] if self.indicators else {}
         indicator = {}
@@ -229,6 +257,7 @@ class PerformanceTargetBuilder(ReportBuilder):
     """项目绩效目标表 (budget project performance targets)."""
 
     report_type = "performance_target"
+    indicator_labels = L.TT_INDICATOR_COLUMNS
 
     def __init__(self, context, page):
         super().__init__(context, page)
@@ -238,6 +267,8 @@ class PerformanceTargetBuilder(ReportBuilder):
         self.month_columns: Columns = {}
         self.spend_plan: list[dict] = []
         self.goals: list[str] = []
+        self.goal_cell: Cell | None = None
+        self.goal_text = ""
         self.indicator_columns: Columns = {}
         self.indicators: list[dict] = []
 
@@ -247,8 +278,17 @@ class PerformanceTargetBuilder(ReportBuilder):
             return
         columns = columns_of(band, L.TT_INDICATOR_COLUMNS)
         if {"level1", "level2", "level3"} <= columns.keys():
-            self.indicator_columns = columns
+            self.indicator_columns, self.indicator_header = columns, band
             return
+        if self.goal_cell is not None and self.page_turned:
+            self.page_turned = False
+            # the 绩效目标 row cut by a page break: its numbered lines go on in the same column
+            tail = [c.text for c in band.cells if c.text and c.overlap_x(self.goal_cell.x0, self.goal_cell.x1)
+                    > 0.5 * (c.x1 - c.x0)]
+            if tail:
+                self.goal_text = "\n".join([self.goal_text, *tail])
+                self.goals = split_goals(self.goal_text)
+                return
         if self.month_columns:
             for label, text in values_at(band, self.month_columns).items():
                 self.spend_plan.append({"month": int(label), "value": number_value(text)[0]})
@@ -261,7 +301,9 @@ class PerformanceTargetBuilder(ReportBuilder):
             return
         for i, text in enumerate(band.texts):
             if L.is_label(text, L.TT_GOALS) and band.right_of(i):
-                self.goals = split_goals(band.cells[i + 1].text)
+                self.goal_cell, self.goal_text = band.cells[i + 1], band.cells[i + 1].text
+                self.goals = split_goals(self.goal_text)
+                self.page_turned = False
                 return
         found = self.header_values(band, L.TT_HEADER)
         if found:
@@ -279,6 +321,8 @@ class PerformanceTargetBuilder(ReportBuilder):
             return
         values = values_at(band, self.indicator_columns)
         if not any(v.strip() for v in values.values()):
+            return
+        if self.row_continues(band, values, self.indicators, ("basis",)):
             return
         previous = self.indicators[-1] if self.indicators else {}
         indicator = {name: text_value(values.get(name)) for name in L.TT_INDICATOR_COLUMNS}
@@ -310,6 +354,23 @@ class PerformanceTargetBuilder(ReportBuilder):
             "goals": self.goals,
             "indicators": self.indicators,
         }
+
+
+def header_with_tail(header: Band, tail: Band) -> Band:
+    """The header band with the tail of each label (cut off by a page break) joined on."""
+    texts = []
+    for cell, text in zip(header.cells, header.texts):
+        rest = values_at(tail, {"label": (cell.x0, cell.x1)}).get("label", "")
+        texts.append(join_lines([text, rest]))
+    return Band(header.page, header.index, header.cells, texts)
+
+
+def append_to_row(row: dict, values: dict[str, str]) -> None:
+    """Join the tail of each wrapped cell (cut off by a page break) onto the row's text."""
+    for name, tail in values.items():
+        tail = text_value(tail)
+        if tail and isinstance(row.get(name), (str, type(None))):
+            row[name] = join_lines([row[name] or "", tail])
 
 
 def split_goals(cell_text_lines: str) -> list[str]:

@@ -12,12 +12,16 @@ _PERCENT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
 
 
 def join_lines(lines: list[str]) -> str:
-    """Undo wrapping: no space between CJK characters, one space between two Latin/digit runs."""
+    """Undo wrapping: no space between CJK characters, one space between two Latin/digit runs.
+
+    A line that ends in a hyphen was broken after it ("2023-" / "2024"), as every renderer may do:
+    it joins with no space.
+    """
     out = ""
     for line in (ln.strip() for ln in lines):
         if not line:
             continue
-        if out and _LATIN.match(out[-1]) and _LATIN.match(line[0]):
+        if out and out[-1] != "-" and _LATIN.match(out[-1]) and _LATIN.match(line[0]):
             out += " "
         out += line
     return out

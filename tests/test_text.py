@@ -13,6 +13,7 @@ from extract.text import join_lines, number_value, text_value
     (["Hello", "world"], "Hello world"),
     (["2023 年，为 5名家庭困难高龄老人发放重阳节慰问", "金，每人 1000 元"], "2023 年，为 5名家庭困难高龄老人发放重阳节慰问金，每人 1000 元"),
     (["绩", "效", "指", "标"], "绩效指标"),
+    (["用于 2023-", "2024 年采暖季"], "用于 2023-2024 年采暖季"),  # a break after a hyphen (LibreOffice)
     ([], ""),
 ])
 def test_join_lines(lines, joined):

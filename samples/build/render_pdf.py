@@ -30,6 +30,8 @@ from reportlab.pdfgen import canvas
 ROOT = Path(__file__).resolve().parents[2]
 FONT = "WenQuanYiZenHei"
 FONT_PATHS = ["/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/wqy-zenhei/wqy-zenhei.ttc"]
+FALLBACK = "DejaVuSans"  # for the few characters WenQuanYi lacks (• U+2022)
+FALLBACK_PATH = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 56.0  # 2 cm
@@ -104,8 +106,21 @@ def _tokens(text: str) -> list:
     return atoms
 
 
+def font_runs(text: str) -> list[tuple[str, str]]:
+    """(font, piece) runs: characters the main font lacks (e.g. • U+2022) come from the fallback."""
+    cmap = pdfmetrics.getFont(FONT).face.charToGlyph
+    out: list[tuple[str, str]] = []
+    for ch in text:
+        font = FONT if ord(ch) in cmap or ch.isspace() else FALLBACK
+        if out and out[-1][0] == font:
+            out[-1] = (font, out[-1][1] + ch)
+        else:
+            out.append((font, ch))
+    return out
+
+
 def width(text: str, size: float) -> float:
-    return pdfmetrics.stringWidth(text, FONT, size)
+    return sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in font_runs(text))
 
 
 def wrap(text: str, avail: float, size: float) -> list[str] | None:
@@ -437,6 +452,9 @@ def paginate(reports: list[Report]) -> list[list[Placed]]:
 def register_font() -> None:
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
+    if not Path(FALLBACK_PATH).exists():
+        raise SystemExit("DejaVu Sans not found: apt-get install fonts-dejavu-core")
+    pdfmetrics.registerFont(TTFont(FALLBACK, FALLBACK_PATH))
     for path in FONT_PATHS:
         if Path(path).exists():
             pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
@@ -447,7 +465,6 @@ def register_font() -> None:
 def draw_text(c: canvas.Canvas, cell: Cell, top: float, height: float) -> None:
     lead = cell.size * LEAD
     y = top + (height - len(cell.lines) * lead) / 2
-    c.setFont(FONT, cell.size)
     for line in cell.lines:
         baseline = y + lead / 2 + cell.size * 0.35
         if cell.align == "l":
@@ -456,7 +473,10 @@ def draw_text(c: canvas.Canvas, cell: Cell, top: float, height: float) -> None:
             x = cell.x1 - PAD_X - width(line, cell.size)
         else:
             x = (cell.x0 + cell.x1 - width(line, cell.size)) / 2
-        c.drawString(x, PAGE_H - baseline, line)
+        for font, piece in font_runs(line):
+            c.setFont(font, cell.size)
+            c.drawString(x, PAGE_H - baseline, piece)
+            x += pdfmetrics.stringWidth(piece, font, cell.size)
         y += lead
 
 

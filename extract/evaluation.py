@@ -1,0 +1,130 @@
+"""Compare extracted records with labelled ones: the document sets, the comparison rules, field F1.
+
+A *set* is one document with its expected records (``samples/eval/sets.json``). How a set is
+compared depends on how its document was made:
+
+- ``exact``: every field, ``source`` included (pages, sha256) — documents whose page layout the
+  expected records know (rendered by ``samples/build/render_pdf.py``);
+- ``content``: every field but ``source`` — the page breaks are the producer's (Word, LibreOffice);
+- ``content_cjk_spaces``: as ``content``, and a space next to a CJK character is not compared.
+  LibreOffice breaks lines at such spaces (``每人 1000 元`` wrapped after ``每人``), and the
+  contract's rule for undoing a wrap joins CJK with no space, so the space is gone from the page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SETS = ROOT / "samples" / "eval" / "sets.json"
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’•—"
+_CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+
+GROUPS = {
+    "header": ["fiscal_year", "project_name", "department", "implementing_unit", "project_lead", "phone"],
+    "goals": ["goal_planned", "goal_actual"],
+    "totals": ["total_weight", "total_score"],
+    "target_header": ["unit_code", "unit_name", "project_code", "budget_total", "budget_fiscal",
+                      "budget_other", "purpose"],
+}
+LISTS = {"funding": "funding", "indicators": "indicators", "spend_plan": "target_plan", "goals": "target_goals"}
+
+
+def load_sets() -> list[dict]:
+    return json.loads(SETS.read_text(encoding="utf-8"))
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def expected_records(doc_set: dict) -> list[dict]:
+    """The set's expected records, without transcription provenance (``seed_report``)."""
+    return [{k: v for k, v in r.items() if k != "seed_report"} for r in read_jsonl(ROOT / doc_set["expected"])]
+
+
+def comparable(record: dict, mode: str) -> dict:
+    """The record as the set's comparison rule sees it."""
+    record = {k: v for k, v in record.items() if k != "extraction_warnings"}
+    if mode == "exact":
+        return record
+    record.pop("source", None)
+    if mode == "content_cjk_spaces":
+        return _map_text(record, lambda s: _CJK_SPACE.sub("", s))
+    return record
+
+
+def _map_text(value, fn):
+    if isinstance(value, str):
+        return fn(value)
+    if isinstance(value, list):
+        return [_map_text(v, fn) for v in value]
+    if isinstance(value, dict):
+        return {k: _map_text(v, fn) for k, v in value.items()}
+    return value
+
+
+def field_differences(got: dict, want: dict, prefix: str = "") -> list[str]:
+    """Every differing field as 'path: got != want' (lists of objects compared item by item)."""
+    diffs = []
+    for key in sorted(set(got) | set(want)):
+        a, b = got.get(key, "<missing>"), want.get(key, "<missing>")
+        if isinstance(a, dict) and isinstance(b, dict):
+            diffs += field_differences(a, b, f"{prefix}{key}.")
+        elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b) and all(
+                isinstance(x, dict) for x in a + b):
+            for i, (x, y) in enumerate(zip(a, b)):
+                diffs += field_differences(x, y, f"{prefix}{key}[{i}].")
+        elif a != b:
+            diffs.append(f"{prefix}{key}: {a!r} != {b!r}")
+    return diffs
+
+
+def field_slots(record: dict) -> dict[tuple, object]:
+    """Every scalar of a record, keyed by (field group, path)."""
+    slots = {}
+    is_target = record["report_type"] == "performance_target"
+    for group, names in GROUPS.items():
+        for name in names:
+            if name in record:
+                slots[("target_header" if is_target and group == "header" else group, name)] = record[name]
+    for name, group in LISTS.items():
+        items = record.get(name)
+        if not isinstance(items, list):
+            continue
+        if name == "indicators" and is_target:
+            group = "target_indicators"
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                for key, value in item.items():
+                    slots[(group, f"{name}[{i}].{key}")] = value
+            else:
+                slots[(group, f"{name}[{i}]")] = item
+    return slots
+
+
+def score(expected: list[dict], got: list[dict]) -> dict[str, list[int]]:
+    """[tp, fp, fn] per field group; reports aligned by position, a missing or extra report counts whole."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for i in range(max(len(expected), len(got))):
+        want = field_slots(expected[i]) if i < len(expected) else {}
+        have = field_slots(got[i]) if i < len(got) else {}
+        for slot in set(want) | set(have):
+            w, h = want.get(slot), have.get(slot)
+            c = counts[slot[0]]
+            if h is not None and h == w:
+                c[0] += 1
+            else:
+                c[1] += h is not None
+                c[2] += w is not None
+    return counts
+
+
+def f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
