@@ -32,22 +32,26 @@ def page_count(paths: list[Path]) -> int:
     return total
 
 
-def naive_seconds(paths: list[Path]) -> float:
-    code = ("import sys, pdfplumber\n"
-            "for f in sys.argv[1:]:\n"
-            "    with pdfplumber.open(f) as pdf:\n"
-            "        for p in pdf.pages:\n"
-            "            p.extract_tables(); p.extract_text(); p.close()\n")
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code, *map(str, paths)], check=True)
-    return time.perf_counter() - start
+NAIVE_LOOP = ("import sys, pdfplumber\n"
+              "for f in sys.argv[1:]:\n"
+              "    with pdfplumber.open(f) as pdf:\n"
+              "        for p in pdf.pages:\n"
+              "            p.extract_tables(); p.extract_text(); p.close()\n")
 
 
-def cli_seconds(paths: list[Path], jobs: int) -> float:
+def measured(command: list[str]) -> tuple[float, float]:
+    """Wall seconds of a whole command, and the peak resident memory (MB) of its largest process.
+
+    The command runs under a fresh Python parent so that the peak covers its processes only
+    (workers included: every child is waited for).
+    """
+    probe = ("import resource, subprocess, sys\n"
+             "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "extract.cli", "extract", "--jobs", str(jobs), *map(str, paths)],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    out = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return time.perf_counter() - start, int(out.split()[-1]) / 1024
 
 
 def main(names: list[str]) -> None:
@@ -66,13 +70,16 @@ def main(names: list[str]) -> None:
         print(f"{doc_set['name']:34} {'ALL':18} {p:9.4f} {r:7.4f} {f:7.4f} {totals[0] + totals[2]:7d}\n")
     documents = [ROOT / s["document"] for s in sets if s["document"].endswith(".pdf")]
     pages = page_count(documents)
-    naive = naive_seconds(documents)
-    one = cli_seconds(documents, 1)
-    two = cli_seconds(documents, 2)
+    files = [str(p) for p in documents]
+    naive, naive_rss = measured([sys.executable, "-c", NAIVE_LOOP, *files])
+    one, one_rss = measured([sys.executable, "-m", "extract.cli", "extract", "--jobs", "1", *files])
+    two, two_rss = measured([sys.executable, "-m", "extract.cli", "extract", "--jobs", "2", *files])
     print(f"speed on {len(documents)} PDFs, {pages} pages (whole processes, start-up included):")
     print(f"  naive pdfplumber loop        {pages / naive:6.1f} pages/s")
     print(f"  jixiao extract --jobs 1      {pages / one:6.1f} pages/s")
     print(f"  jixiao extract --jobs 2      {pages / two:6.1f} pages/s  ({one / two:.2f}x --jobs 1)")
+    print(f"peak resident memory of the largest process: naive loop {naive_rss:.0f} MB, "
+          f"--jobs 1 {one_rss:.0f} MB, --jobs 2 {two_rss:.0f} MB")
 
 
 if __name__ == "__main__":
