@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import MethodType
 
 from .layout import PageLayout, read_page
 
@@ -45,10 +46,36 @@ def read_pdf(path: Path, part: int = 0, parts: int = 1) -> Iterator[PageLayout]:
         if not pages:
             raise UnreadableDocument("PDF has no pages")
         for page in pages[part::parts]:
+            page.process_object = MethodType(_lean_object, page)
             try:
                 yield read_page(page)
             finally:
                 page.close()
+
+
+def _lean_object(page, obj) -> dict:
+    """pdfplumber's conversion of a layout object, cut short for the kinds that fill a report page.
+
+    Chars, rects and lines get only what the layout and the table finder read (text and box);
+    pdfplumber's full conversion resolves every colour and path point too, about a fifth of the
+    time per page. Anything else goes the full way.
+    """
+    from pdfminer.layout import LTChar, LTLine, LTRect
+    from pdfplumber.page import Page
+
+    kind = type(obj)
+    if kind not in (LTChar, LTRect, LTLine):
+        return Page.process_object(page, obj)
+    mb_x0, mb_top = page.mediabox[:2]
+    top = page.height - obj.y1 + mb_top
+    attrs = {"page_number": page.page_number, "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
+             "y0": obj.y0, "y1": obj.y1, "top": top, "bottom": page.height - obj.y0 + mb_top,
+             "doctop": page.initial_doctop + top, "width": obj.width, "height": obj.height}
+    if kind is LTChar:
+        return {**attrs, "object_type": "char", "text": obj.get_text(), "size": obj.size,
+                "fontname": obj.fontname, "upright": obj.upright, "adv": obj.adv, "matrix": obj.matrix}
+    return {**attrs, "object_type": "rect" if kind is LTRect else "line", "linewidth": obj.linewidth,
+            "stroke": obj.stroke, "fill": obj.fill, "pts": [page.point2coord(pt) for pt in obj.pts]}
 
 
 def _describe(exc) -> str:
