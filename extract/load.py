@@ -14,6 +14,8 @@ from decimal import Decimal
 
 import duckdb
 
+from .values import NORMALISER_VERSION, actual_status, parse_value
+
 NUM = "DECIMAL(20, 6)"
 
 DDL = f"""
@@ -48,6 +50,17 @@ CREATE TABLE IF NOT EXISTS raw.indicators (
     description VARCHAR, basis VARCHAR,
     PRIMARY KEY (report_id, indicator_index)
 );
+CREATE TABLE IF NOT EXISTS raw.indicator_values (
+    report_id VARCHAR NOT NULL, indicator_index INTEGER NOT NULL,
+    target_comparator VARCHAR NOT NULL, target_value {NUM}, target_value_hi {NUM}, target_unit VARCHAR,
+    target_unit_family VARCHAR, target_period VARCHAR, target_value_yuan {NUM},
+    target_annual_yuan {NUM}, target_duration_days {NUM}, target_deadline DATE, target_event VARCHAR,
+    target_grade VARCHAR, target_strict BOOLEAN NOT NULL, target_confidence VARCHAR NOT NULL,
+    actual_comparator VARCHAR, actual_value {NUM}, actual_unit VARCHAR, actual_unit_family VARCHAR,
+    actual_value_yuan {NUM}, actual_duration_days {NUM}, actual_status VARCHAR,
+    normaliser_version VARCHAR NOT NULL,
+    PRIMARY KEY (report_id, indicator_index)
+);
 CREATE TABLE IF NOT EXISTS raw.spend_plan (
     report_id VARCHAR NOT NULL, month INTEGER NOT NULL, value {NUM},
     PRIMARY KEY (report_id, month)
@@ -68,7 +81,14 @@ REPORT_COLUMNS = [
 FUNDING_COLUMNS = ["initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score"]
 INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score",
                      "score_text", "deviation", "description", "basis"]
-CHILD_TABLES = ["funding", "indicators", "spend_plan", "goals"]
+VALUE_COLUMNS = [
+    "target_comparator", "target_value", "target_value_hi", "target_unit", "target_unit_family",
+    "target_period", "target_value_yuan", "target_annual_yuan", "target_duration_days", "target_deadline",
+    "target_event", "target_grade", "target_strict", "target_confidence", "actual_comparator",
+    "actual_value", "actual_unit", "actual_unit_family", "actual_value_yuan", "actual_duration_days",
+    "actual_status", "normaliser_version",
+]
+CHILD_TABLES = ["funding", "indicators", "indicator_values", "spend_plan", "goals"]
 
 
 @dataclass
@@ -101,7 +121,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
                   loaded_at: datetime | None = None) -> int:
     """Replace everything known about ``doc`` in the raw tables, atomically. Returns reports loaded."""
     loaded_at = loaded_at or datetime.now(timezone.utc).replace(tzinfo=None)
-    report_rows, funding, indicators, spend_plan, goals = [], [], [], [], []
+    report_rows, funding, indicators, values, spend_plan, goals = [], [], [], [], [], []
     for index, rec in enumerate(doc.records, start=1):
         rid = report_id(doc.sha256, index)
         pages = rec["source"]["pages"]
@@ -120,6 +140,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
         for i, ind in enumerate(rec.get("indicators", []), start=1):
             indicators.append([rid, i, *(
                 _num(ind.get(c)) if c in ("weight", "score") else ind.get(c) for c in INDICATOR_COLUMNS)])
+            values.append([rid, i, *indicator_values(ind, rec["report_type"] == "self_evaluation")])
         for plan in rec.get("spend_plan", []):
             spend_plan.append([rid, plan["month"], _num(plan["value"])])
         for i, goal in enumerate(rec.get("goals", []), start=1):
@@ -140,6 +161,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
         _insert(con, "reports", REPORT_COLUMNS, report_rows)
         _insert(con, "funding", ["report_id", "row_index", "source", *FUNDING_COLUMNS], funding)
         _insert(con, "indicators", ["report_id", "indicator_index", *INDICATOR_COLUMNS], indicators)
+        _insert(con, "indicator_values", ["report_id", "indicator_index", *VALUE_COLUMNS], values)
         _insert(con, "spend_plan", ["report_id", "month", "value"], spend_plan)
         _insert(con, "goals", ["report_id", "goal_index", "goal"], goals)
         con.execute("COMMIT")
@@ -147,6 +169,21 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
         con.execute("ROLLBACK")
         raise
     return len(report_rows)
+
+
+def indicator_values(indicator: dict, has_actual: bool) -> list:
+    """The target (and actual) cell of an indicator normalised (extract/values.py), as VALUE_COLUMNS."""
+    target = parse_value(indicator.get("target"))
+    row = [target.comparator, target.value_num, target.value_num_hi, target.unit, target.unit_family,
+           target.period, target.value_yuan, target.value_annual_yuan, target.duration_days,
+           target.deadline, target.event, target.grade, target.strict, target.confidence]
+    if has_actual:
+        actual = parse_value(indicator.get("actual"))
+        row += [actual.comparator, actual.value_num, actual.unit, actual.unit_family, actual.value_yuan,
+                actual.duration_days, actual_status(indicator.get("actual"), target)]
+    else:
+        row += [None] * 7
+    return row + [NORMALISER_VERSION]
 
 
 def _insert(con, table: str, columns: list[str], rows: list[list]) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 EXAMPLE_QUERY = """\
 -- Offices by money spent, with their self-evaluation scores (paste into: duckdb -readonly {path})
-SELECT fiscal_year, office_name, projects, annual_budget, executed, execution_rate,
-       avg_total_score, min_total_score, satisfaction_not_done
+SELECT fiscal_year, office_name, projects, annual_budget_yuan, executed_yuan, execution_rate,
+       avg_total_score, avg_total_score_recomputed, projects_without_satisfaction_survey
 FROM marts.mart_office_year
 ORDER BY executed DESC;"""
 
@@ -72,11 +72,13 @@ def summary(warehouse: Path) -> str:
         reports = rows("SELECT report_type, count(*) FROM raw.reports GROUP BY 1 ORDER BY 1")
         facts = {t: rows(f"SELECT count(*) FROM marts.{t}")[0][0] for t in (
             "fct_funding", "fct_indicator", "fct_score", "fct_target_indicator", "fct_spend_plan",
-            "dim_office", "dim_project")}
+            "fct_project_budget", "dim_department", "dim_office", "dim_project", "mart_project_scorecard",
+            "mart_target_vs_actual")}
         office_year = con.execute(
-            "SELECT fiscal_year, office_name, projects, annual_budget, executed, execution_rate, "
-            "avg_total_score, min_total_score, indicators, indicators_not_full_score, "
-            "satisfaction_not_done FROM marts.mart_office_year ORDER BY fiscal_year, office_name")
+            "SELECT fiscal_year, office_name, projects, annual_budget_yuan, execution_rate, "
+            "avg_total_score, avg_total_score_recomputed, min_total_score, indicators, "
+            "quantified_share, satisfaction_not_done FROM marts.mart_office_year "
+            "ORDER BY fiscal_year, office_name")
         columns = [d[0] for d in office_year.description]
         office_rows = office_year.fetchall()
         findings = rows("SELECT rule_id, severity, kind, table_name, count(*) FROM marts.dq_findings "

@@ -1,9 +1,6 @@
 """End to end: the sample documents through Dagster (in-process) into a real DuckDB warehouse."""
 
-import contextlib
 import hashlib
-import io
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
@@ -11,20 +8,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import query, run_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
-MARTS = ["dim_office", "dim_project", "fct_funding", "fct_indicator", "fct_score",
-         "fct_target_indicator", "fct_spend_plan", "mart_office_year", "dq_findings"]
-
-
-def run_pipeline(inbox: Path, warehouse: Path) -> str:
-    """`jixiao run --inbox … --warehouse …` in this process; returns what it printed."""
-    from orchestration.run import main
-
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        assert main(["--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
-    return out.getvalue()
+MARTS = ["dim_department", "dim_office", "dim_project", "dim_fiscal_year", "dim_indicator",
+         "fct_funding", "fct_indicator", "fct_score", "fct_target_indicator", "fct_project_budget",
+         "fct_spend_plan", "mart_office_year", "mart_department_year", "mart_project_scorecard",
+         "mart_indicator_quality", "mart_target_vs_actual", "dq_findings"]
 
 
 def mart_hashes(warehouse: Path) -> dict[str, str]:
@@ -39,22 +29,6 @@ def mart_hashes(warehouse: Path) -> dict[str, str]:
             rows = con.execute(f"SELECT {', '.join(columns)} FROM marts.{table} ORDER BY ALL").fetchall()
             hashes[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return hashes
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """The sample PDFs and one broken file in an inbox, run through `jixiao run` once."""
-    inbox = tmp_path_factory.mktemp("inbox")
-    for pdf in (ROOT / "samples").glob("*.pdf"):
-        shutil.copy(pdf, inbox / pdf.name)
-    (inbox / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a PDF")
-    warehouse = tmp_path_factory.mktemp("warehouse") / "jixiao.duckdb"
-    return inbox, warehouse, run_pipeline(inbox, warehouse)
-
-
-def query(warehouse: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def test_summary_says_what_was_built(built):
@@ -95,11 +69,14 @@ def test_duckdb_cli_opens_the_warehouse(built):
 # Worked out by hand from the seed text (shared/seeds, reports as numbered in samples/records):
 # 平安建设办公室 = reports 28 + 29, 综合办公室 = 30 + 40, 民生保障办公室 = 1-5, 16-18, 20, 24, 26, 27, 33.
 # Both spellings of the department (大红门街道办事处 / 北京市丰台区人民政府…) are one department.
+# 党群工作办公室 = reports 13, 19, 22, 25, 34-38 under three spellings (党群工作办公室, 大红门街道办事处党群工作办公室,
+# 北京市丰台区人民政府大红门街道办事处党群工作办公室); report 19 scores 99 with one indicator at 9/10.
 OFFICE_YEAR_BY_HAND = {
-    # office: (projects, 全年预算数, 全年执行数, 执行率, avg 总分, min 总分, indicators, not full, 满意度未做)
-    "平安建设办公室": (2, "27.97024", "27.97024", "1.0000", "100.00", "100", 17, 0, 0),
-    "综合办公室": (2, "664.0319", "664.0319", "1.0000", "100.00", "100", 14, 0, 0),
-    "民生保障办公室": (13, "1328.302045", "1328.302045", "1.0000", "95.38", "95", 108, 12, 12),
+    # office: (projects, 全年预算数 元, 全年执行数 元, 执行率, avg 总分, min 总分, indicators, not full, 满意度未做)
+    "平安建设办公室": (2, "279702.40", "279702.40", "1.0000", "100.00", "100", 17, 0, 0),
+    "综合办公室": (2, "6640319.00", "6640319.00", "1.0000", "100.00", "100", 14, 0, 0),
+    "民生保障办公室": (13, "13283020.45", "13283020.45", "1.0000", "95.38", "95", 108, 12, 12),
+    "党群工作办公室": (9, "13054088.93", "13054088.93", "1.0000", "99.89", "99", 74, 1, 0),
 }
 
 
@@ -107,11 +84,11 @@ OFFICE_YEAR_BY_HAND = {
 def test_office_year_mart_matches_hand_computation(built, office):
     _, warehouse, _ = built
     [row] = query(warehouse, f"""
-        SELECT projects, annual_budget, executed, execution_rate, avg_total_score, min_total_score,
+        SELECT projects, annual_budget_yuan, executed_yuan, execution_rate, avg_total_score, min_total_score,
                indicators, indicators_not_full_score, satisfaction_not_done
         FROM marts.mart_office_year
         WHERE fiscal_year = 2023 AND office_name = '{office}'
-          AND department = '北京市丰台区人民政府大红门街道办事处'
+          AND department_name = '北京市丰台区人民政府大红门街道办事处'
     """)
     projects, budget, executed, rate, avg, low, indicators, not_full, not_done = OFFICE_YEAR_BY_HAND[office]
     assert row == (projects, Decimal(budget), Decimal(executed), Decimal(rate), Decimal(avg), Decimal(low),

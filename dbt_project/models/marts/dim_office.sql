@@ -1,15 +1,12 @@
--- An office (实施单位) within its department (主管部门). A target table's budget unit is both.
-with offices as (
-    select distinct department, implementing_unit as office_name
-    from {{ ref('stg_reports') }}
-    where report_type = 'self_evaluation'
-    union
-    select distinct unit_name, unit_name
-    from {{ ref('stg_reports') }}
-    where report_type = 'performance_target'
-)
+-- Offices (实施单位) within their department; 本级 is the department's own level.
 select
-    {{ surrogate_key(['department', 'office_name']) }} as office_key,
-    department,
-    office_name
-from offices
+    office_key,
+    department_key,
+    department as department_name,
+    office_name,
+    office_name = '本级' as is_department_level,
+    cast(count(distinct report_id) as integer) as reports,
+    min(fiscal_year) as first_year,
+    max(fiscal_year) as last_year
+from {{ ref('int_reports') }}
+group by office_key, department_key, department, office_name

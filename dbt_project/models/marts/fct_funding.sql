@@ -1,14 +1,24 @@
+-- Funding of self-evaluated projects (项目资金): 万元 as printed, yuan, and the execution rate recomputed.
 select
     f.report_id,
     f.funding_source,
     r.fiscal_year,
+    r.department_key,
     r.office_key,
     r.project_key,
     f.initial_budget,
     f.annual_budget,
     f.executed,
+    cast(f.initial_budget * 10000 as decimal(20, 2)) as initial_budget_yuan,
+    cast(f.annual_budget * 10000 as decimal(20, 2)) as annual_budget_yuan,
+    cast(f.executed * 10000 as decimal(20, 2)) as executed_yuan,
     f.weight,
     f.execution_rate,
+    -- the national rule divides by 全年预算数 (full-year budget), not 年初预算数
+    cast(case when f.annual_budget > 0 then f.executed / f.annual_budget end as decimal(20, 6))
+        as execution_rate_recomputed,
+    cast(case when f.initial_budget > 0 then f.annual_budget / f.initial_budget end as decimal(20, 6))
+        as adjustment_ratio,
     f.score
 from {{ ref('stg_funding') }} as f
-inner join {{ ref('int_self_evaluations') }} as r on r.report_id = f.report_id
+inner join {{ ref('int_reports') }} as r on r.report_id = f.report_id

@@ -1,4 +1,4 @@
--- Reports of documents that were read; header fields renamed, department names resolved to one spelling.
+-- Reports of documents that were read, header fields as printed (names are resolved downstream).
 select
     r.report_id,
     r.report_type,
@@ -9,9 +9,9 @@ select
     r.page_last,
     r.fiscal_year,
     r.project_name,
-    coalesce(a.department, r.department) as department,
-    r.department as department_as_printed,
-    r.implementing_unit,
+    {{ name_key('r.project_name') }} as project_name_key,
+    trim(r.department) as department_as_printed,
+    trim(r.implementing_unit) as implementing_unit_as_printed,
     r.project_lead,
     r.phone,
     r.goal_planned,
@@ -19,7 +19,7 @@ select
     r.total_weight,
     r.total_score,
     r.unit_code,
-    r.unit_name,
+    trim(r.unit_name) as unit_name,
     r.project_code,
     r.budget_total,
     r.budget_fiscal,
@@ -28,5 +28,3 @@ select
 from {{ source('raw', 'reports') }} as r
 inner join {{ source('raw', 'documents') }} as d
     on d.source_sha256 = r.source_sha256 and d.status = 'ok'
-left join {{ ref('department_aliases') }} as a
-    on a.alias = r.department

@@ -1,0 +1,130 @@
+-- Every report's department (主管部门) and office (实施单位), each resolved to one spelling.
+--
+-- Publishers spell the same unit many ways: 大红门街道办事处 / 北京市丰台区人民政府大红门街道办事处,
+-- an office prefixed with its department, abbreviations (党群办), and 主管部门 / 实施单位 swapped.
+-- Resolution: swapped cells first (the office cell holds the name the rest of the document prints
+-- as a department); then the alias seeds, else a longer department name that ends with the printed
+-- one; then the department's name, in any of its spellings, cut from the front of the office's.
+-- A target table's 预算单位 (e.g. 丰润区燕山路办事处本级) is the department's own level, 本级.
+with printed as (
+    select
+        report_id,
+        report_type,
+        source_sha256,
+        case when report_type = 'performance_target'
+             then regexp_replace(unit_name, '本级$', '') else department_as_printed end as department_printed,
+        case when report_type = 'performance_target' then null
+             else implementing_unit_as_printed end as office_printed
+    from {{ ref('stg_reports') }}
+),
+
+-- How many other reports of the same document print a name in the department cell; a seeded
+-- department alias outweighs any count.
+department_votes as (
+    select p.report_id, n.name,
+        max(case when a.alias is not null then 1000000 else 0 end)
+            + count(distinct case when o.report_id <> p.report_id then o.report_id end) as votes
+    from printed as p
+    inner join (
+        select report_id, department_printed as name from printed
+        union all
+        select report_id, office_printed from printed where office_printed is not null
+    ) as n on n.report_id = p.report_id
+    left join printed as o on o.source_sha256 = p.source_sha256 and o.department_printed = n.name
+    left join {{ ref('department_aliases') }} as a on a.alias = n.name
+    group by p.report_id, n.name
+),
+
+-- Swapped when the office cell holds the name this document more often prints as a department.
+oriented as (
+    select
+        p.report_id,
+        p.report_type,
+        p.source_sha256,
+        coalesce(o.votes, 0) > coalesce(d.votes, 0) as is_swapped,
+        case when coalesce(o.votes, 0) > coalesce(d.votes, 0) then p.office_printed
+             else p.department_printed end as department_printed,
+        case when coalesce(o.votes, 0) > coalesce(d.votes, 0) then p.department_printed
+             else p.office_printed end as office_printed
+    from printed as p
+    left join department_votes as d on d.report_id = p.report_id and d.name = p.department_printed
+    left join department_votes as o on o.report_id = p.report_id and o.name = p.office_printed
+),
+
+-- A short form of a longer department name (大红门街道办事处 for 北京市丰台区人民政府大红门街道办事处):
+-- the longest such name in the same document, else the only one in the warehouse, when the short
+-- form is not so short that it could name another jurisdiction's department (民政局).
+longer_form_candidates as (
+    select o.report_id, l.department_printed as name,
+        max(case when l.source_sha256 = o.source_sha256 then 1 else 0 end) as in_document
+    from oriented as o
+    inner join oriented as l
+        on length(l.department_printed) > length(o.department_printed)
+        and right(l.department_printed, length(o.department_printed)) = o.department_printed
+    where length(o.department_printed) >= 5
+    group by o.report_id, l.department_printed
+),
+
+longer_form as (
+    select report_id, name,
+        row_number() over (partition by report_id order by in_document desc, length(name) desc, name) as rank_,
+        count(*) over (partition by report_id) as candidates,
+        max(in_document) over (partition by report_id) as in_document
+    from longer_form_candidates
+),
+
+departments as (
+    select
+        o.*,
+        coalesce(a.department, l.name, o.department_printed) as department
+    from oriented as o
+    left join {{ ref('department_aliases') }} as a on a.alias = o.department_printed
+    left join longer_form as l
+        on l.report_id = o.report_id and l.rank_ = 1 and (l.in_document = 1 or l.candidates = 1)
+),
+
+-- Spellings of each department an office name may start with: seeded aliases, printed forms.
+spellings as (
+    select department, alias as spelling from {{ ref('department_aliases') }}
+    union
+    select department, department from {{ ref('department_aliases') }}
+    union
+    select department, department_printed from departments
+    union
+    select department, department from departments
+),
+
+prefixes as (
+    select d.report_id, p.spelling as prefix,
+        row_number() over (partition by d.report_id order by length(p.spelling) desc) as rank_
+    from departments as d
+    inner join spellings as p on p.department = d.department
+    where d.office_printed like p.spelling || '%' and length(d.office_printed) > length(p.spelling)
+),
+
+offices as (
+    select
+        d.report_id,
+        d.report_type,
+        d.is_swapped,
+        d.department,
+        coalesce(
+            case when d.office_printed = d.department_printed or d.office_printed = d.department then '本级' end,
+            nullif(substr(d.office_printed, length(p.prefix) + 1), ''),
+            d.office_printed,
+            '本级'
+        ) as office_stripped
+    from departments as d
+    left join prefixes as p on p.report_id = d.report_id and p.rank_ = 1
+)
+
+select
+    o.report_id,
+    o.report_type,
+    o.department,
+    coalesce(a.office_name, o.office_stripped) as office_name,
+    o.is_swapped,
+    {{ surrogate_key(['o.department']) }} as department_key,
+    {{ surrogate_key(['o.department', "coalesce(a.office_name, o.office_stripped)"]) }} as office_key
+from offices as o
+left join {{ ref('office_aliases') }} as a on a.alias = o.office_stripped

@@ -1,0 +1,27 @@
+select
+    v.report_id,
+    v.indicator_index,
+    v.target_comparator,
+    v.target_value,
+    v.target_value_hi,
+    v.target_unit,
+    v.target_unit_family,
+    v.target_period,
+    v.target_value_yuan,
+    v.target_annual_yuan,
+    v.target_duration_days,
+    v.target_deadline,
+    v.target_event,
+    v.target_grade,
+    v.target_strict,
+    v.target_confidence,
+    v.actual_comparator,
+    v.actual_value,
+    v.actual_unit,
+    v.actual_unit_family,
+    v.actual_value_yuan,
+    v.actual_duration_days,
+    v.actual_status,
+    v.normaliser_version
+from {{ source('raw', 'indicator_values') }} as v
+inner join {{ ref('stg_reports') }} as r on r.report_id = v.report_id

@@ -1,0 +1,85 @@
+"""Shared fixtures: the sample documents run once through the whole pipeline."""
+
+import contextlib
+import io
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_pipeline(inbox: Path, warehouse: Path) -> str:
+    """`jixiao run --inbox … --warehouse …` in this process; returns what it printed."""
+    from orchestration.run import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["--inbox", str(inbox), "--warehouse", str(warehouse)]) == 0
+    return out.getvalue()
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The sample PDFs and one broken file in an inbox, run through `jixiao run` once."""
+    inbox = tmp_path_factory.mktemp("inbox")
+    for pdf in (ROOT / "samples").glob("*.pdf"):
+        shutil.copy(pdf, inbox / pdf.name)
+    (inbox / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a PDF")
+    warehouse = tmp_path_factory.mktemp("warehouse") / "jixiao.duckdb"
+    return inbox, warehouse, run_pipeline(inbox, warehouse)
+
+
+def build_from_records(documents: dict[str, list[dict]], warehouse: Path, target: Path) -> None:
+    """Load contract records straight into the raw tables, then a real `dbt build` on them.
+
+    For model tests that need reports the sample PDFs do not hold (all 109 seed reports, a target
+    table and a self-evaluation of one project, another jurisdiction's spellings).
+    """
+    import hashlib
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from extract.load import Document, connect, load_document
+
+    with connect(warehouse) as con:
+        for name, records in documents.items():
+            records = [dict(r, source={"file": name, "sha256": "", "pages": [i, i]})
+                       for i, r in enumerate(records, start=1)]
+            sha256 = hashlib.sha256(json.dumps(records, ensure_ascii=False).encode()).hexdigest()
+            load_document(con, Document(name, sha256, records), "test")
+    # A child process: dbt-duckdb keeps its connection open in the process that ran it.
+    project = ROOT / "dbt_project"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "build", "--quiet", "--project-dir", str(project),
+         "--profiles-dir", str(project), "--target-path", str(target), "--log-path", str(target)],
+        env={**os.environ, "JIXIAO_WAREHOUSE": str(warehouse)}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def transcribed(name: str) -> list[dict]:
+    """Records transcribed by hand from ../shared/seeds (samples/records), without their seed numbers."""
+    import json
+
+    with open(ROOT / "samples" / "records" / name, encoding="utf-8") as fh:
+        return [{k: v for k, v in json.loads(line).items() if k != "seed_report"} for line in fh]
+
+
+@pytest.fixture(scope="session")
+def seed_warehouse(tmp_path_factory) -> Path:
+    """All 109 seed self-evaluations and 15 target tables, as transcribed, built into the marts."""
+    folder = tmp_path_factory.mktemp("seeds")
+    warehouse = folder / "jixiao.duckdb"
+    build_from_records({"selfeval_dahongmen_2023": transcribed("selfeval_dahongmen_2023.jsonl"),
+                        "targets_yanshanlu_2024": transcribed("targets_yanshanlu_2024.jsonl")},
+                       warehouse, folder / "dbt_target")
+    return warehouse
