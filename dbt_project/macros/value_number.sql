@@ -8,9 +8,9 @@
 {%- endmacro %}
 
 {# Two normalised values can be compared: one unit family, and the same unit where the family
-   has no common scale (人 and 人次, 场 and 次). #}
+   has no common scale (人 and 人次, 场 and 次); two bare numbers (113 and 110) compare too. #}
 {% macro same_unit(target, actual) -%}
-    coalesce({{ actual }}.actual_unit_family = {{ target }}.target_unit_family
-             and ({{ target }}.target_unit_family in ('money_yuan', 'duration_days', 'percent')
-                  or {{ actual }}.actual_unit = {{ target }}.target_unit), false)
+    (coalesce({{ actual }}.actual_unit_family, '') = coalesce({{ target }}.target_unit_family, '')
+     and ({{ target }}.target_unit_family in ('money_yuan', 'duration_days', 'percent')
+          or coalesce({{ actual }}.actual_unit, '') = coalesce({{ target }}.target_unit, '')))
 {%- endmacro %}
