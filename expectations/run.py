@@ -6,6 +6,7 @@ A failed contract is a finding for a reviewer, never an exception: a suite that 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -16,16 +17,33 @@ import pandas as pd
 
 from .suites import SUITES, Suite
 
+# One row per finding for its whole life: a finding seen again keeps its first_seen, one no longer
+# seen is marked resolved (and reopened should it come back).
 FINDINGS_DDL = """
 CREATE SCHEMA IF NOT EXISTS marts;
 CREATE TABLE IF NOT EXISTS marts.dq_findings (
-    run_at TIMESTAMP NOT NULL, rule_id VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+    finding_id VARCHAR PRIMARY KEY, rule_id VARCHAR NOT NULL, severity VARCHAR NOT NULL,
     kind VARCHAR NOT NULL, table_name VARCHAR NOT NULL, report_id VARCHAR, row_key VARCHAR,
-    observed VARCHAR, expected VARCHAR, message_zh VARCHAR, message_en VARCHAR
+    observed VARCHAR, expected VARCHAR, message_zh VARCHAR, message_en VARCHAR,
+    first_seen TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL, status VARCHAR NOT NULL
 )
 """
 FINDING_COLUMNS = ["rule_id", "severity", "kind", "table_name", "report_id", "row_key",
                    "observed", "expected", "message_zh", "message_en"]
+# What makes two runs' findings the same finding: the contract and the row it is about.
+IDENTITY = ["rule_id", "table_name", "row_key", "expected"]
+# Findings counted per office, year, rule and severity; a view, so it follows every merge.
+DQ_OFFICE_YEAR = """
+CREATE OR REPLACE VIEW marts.mart_dq_office_year AS
+SELECT r.fiscal_year, r.office_key, r.department AS department_name, r.office_name,
+       f.rule_id, f.severity, f.kind,
+       count(*) FILTER (WHERE f.status = 'open') AS open_findings,
+       count(*) FILTER (WHERE f.status = 'resolved') AS resolved_findings,
+       count(DISTINCT f.report_id) FILTER (WHERE f.status = 'open') AS reports_with_open_findings
+FROM marts.dq_findings AS f
+LEFT JOIN staging.int_reports AS r ON r.report_id = f.report_id
+GROUP BY ALL
+"""
 
 
 @dataclass
@@ -56,18 +74,37 @@ def run_checks(warehouse: Path) -> list[SuiteResult]:
     return [run_suite(warehouse, suite) for suite in SUITES]
 
 
+def finding_id(finding: dict) -> str:
+    return hashlib.sha256("|".join(str(finding[c]) for c in IDENTITY).encode()).hexdigest()[:32]
+
+
 def write_findings(warehouse: Path, results: list[SuiteResult]) -> int:
-    """Replace ``marts.dq_findings`` with these results' findings, in one transaction."""
-    run_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    rows = [[run_at, *(f[c] for c in FINDING_COLUMNS)] for r in results for f in r.findings]
+    """Merge this run's findings into ``marts.dq_findings`` in one transaction; returns open findings."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    current = {finding_id(f): f for r in results for f in r.findings}
     with duckdb.connect(str(warehouse)) as con:
+        columns = {c for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'marts' AND table_name = 'dq_findings'").fetchall()}
+        if columns and "finding_id" not in columns:  # written by a version without finding history
+            con.execute("DROP TABLE marts.dq_findings")
         con.execute(FINDINGS_DDL)
         con.execute("BEGIN TRANSACTION")
-        con.execute("DELETE FROM marts.dq_findings")
-        if rows:
-            con.executemany(f"INSERT INTO marts.dq_findings VALUES ({', '.join('?' * 11)})", rows)
-        con.execute("COMMIT")
-    return len(rows)
+        try:
+            con.execute("UPDATE marts.dq_findings SET status = 'resolved' WHERE status = 'open'")
+            for fid, f in current.items():
+                values = [f[c] for c in FINDING_COLUMNS]
+                con.execute(
+                    f"INSERT INTO marts.dq_findings VALUES (?, {', '.join('?' * len(values))}, ?, ?, 'open') "
+                    "ON CONFLICT (finding_id) DO UPDATE SET observed = excluded.observed, "
+                    "severity = excluded.severity, kind = excluded.kind, last_seen = excluded.last_seen, "
+                    "status = 'open'", [fid, *values, now, now])
+            con.execute(DQ_OFFICE_YEAR)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return len(current)
 
 
 def _as_float(frame: pd.DataFrame) -> pd.DataFrame:

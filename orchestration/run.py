@@ -81,7 +81,7 @@ def summary(warehouse: Path) -> str:
             "ORDER BY fiscal_year, office_name")
         columns = [d[0] for d in office_year.description]
         office_rows = office_year.fetchall()
-        findings = rows("SELECT rule_id, severity, kind, table_name, count(*) FROM marts.dq_findings "
+        findings = rows("SELECT rule_id, severity, kind, table_name, count(*) FROM marts.dq_findings WHERE status = 'open' "
                         "GROUP BY ALL ORDER BY rule_id, table_name")
 
     out = [f"Warehouse: {warehouse}", "",

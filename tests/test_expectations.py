@@ -8,6 +8,11 @@ import pytest
 from expectations.run import run_checks, run_suite, write_findings
 
 FACTS = """
+CREATE SCHEMA staging;
+CREATE TABLE staging.int_reports (report_id VARCHAR, fiscal_year INTEGER, office_key VARCHAR,
+    department VARCHAR, office_name VARCHAR);
+INSERT INTO staging.int_reports VALUES ('over', 2023, 'o1', '某部门', '某办公室'),
+    ('negative', 2023, 'o1', '某部门', '某办公室');
 CREATE SCHEMA marts;
 CREATE TABLE marts.fct_indicator (report_id VARCHAR, indicator_index INTEGER,
     weight DECIMAL(20,6), score DECIMAL(20,6));
@@ -73,11 +78,34 @@ def test_finding_rows_carry_severity_kind_and_values(warehouse):
     assert {f["kind"] for f in no_total} == {"extraction"}
 
 
-def test_findings_table_is_rewritten_not_appended(warehouse):
-    for _ in range(2):
-        count = write_findings(warehouse, run_checks(warehouse))
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM marts.dq_findings").fetchone()[0] == count == 9
+def test_a_finding_lives_across_runs_open_resolved_reopened(warehouse):
+    def state():
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return {(rule, key, expected): (status, first) for rule, key, expected, status, first in con.execute(
+                "SELECT rule_id, row_key, expected, status, first_seen FROM marts.dq_findings").fetchall()}
+
+    def office_year():
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return con.execute("SELECT office_name, rule_id, open_findings, resolved_findings "
+                               "FROM marts.mart_dq_office_year WHERE office_name IS NOT NULL").fetchall()
+
+    assert write_findings(warehouse, run_checks(warehouse)) == 9
+    first = state()
+    assert write_findings(warehouse, run_checks(warehouse)) == 9
+    assert state() == first and len(first) == 9  # seen twice: still one row each, first_seen kept
+    assert office_year() == [("某办公室", "SE-06", 2, 0)]
+
+    with duckdb.connect(str(warehouse)) as con:  # the publisher corrects the score
+        con.execute("UPDATE marts.fct_indicator SET score = 10 WHERE report_id = 'over'")
+    assert write_findings(warehouse, run_checks(warehouse)) == 8
+    over = next(k for k in first if k[:2] == ("SE-06", "over/1"))
+    assert state()[over] == ("resolved", first[over][1])
+    assert office_year() == [("某办公室", "SE-06", 1, 1)]
+
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE marts.fct_indicator SET score = 12 WHERE report_id = 'over'")
+    write_findings(warehouse, run_checks(warehouse))
+    assert state() == first
 
 
 def test_a_suite_that_cannot_run_is_a_finding_not_a_crash(tmp_path):

@@ -14,17 +14,17 @@ ROOT = Path(__file__).resolve().parent.parent
 MARTS = ["dim_department", "dim_office", "dim_project", "dim_fiscal_year", "dim_indicator",
          "fct_funding", "fct_indicator", "fct_score", "fct_target_indicator", "fct_project_budget",
          "fct_spend_plan", "mart_office_year", "mart_department_year", "mart_project_scorecard",
-         "mart_indicator_quality", "mart_target_vs_actual", "dq_findings"]
+         "mart_indicator_quality", "mart_target_vs_actual", "dq_findings", "mart_dq_office_year"]
 
 
 def mart_hashes(warehouse: Path) -> dict[str, str]:
-    """A content hash of every mart (rows sorted; run timestamps left out)."""
+    """A content hash of every mart (rows sorted; when findings were seen left out)."""
     hashes = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:
         for table in MARTS:
             columns = [c for (c,) in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts' "
-                "AND table_name = ? AND column_name <> 'run_at' ORDER BY ordinal_position",
+                "AND table_name = ? AND column_name NOT IN ('first_seen', 'last_seen') ORDER BY ordinal_position",
                 [table]).fetchall()]
             rows = con.execute(f"SELECT {', '.join(columns)} FROM marts.{table} ORDER BY ALL").fetchall()
             hashes[table] = hashlib.sha256(repr(rows).encode()).hexdigest()

@@ -35,7 +35,7 @@ def _contracts_check(fact: str):
     def check(warehouse: Warehouse) -> AssetCheckResult:
         with duckdb.connect(warehouse.path, read_only=True) as con:
             rows = con.execute(
-                "SELECT rule_id, severity, kind, count(*) FROM marts.dq_findings WHERE table_name = ? "
+                "SELECT rule_id, severity, kind, count(*) FROM marts.dq_findings WHERE table_name = ? AND status = 'open' "
                 "GROUP BY ALL ORDER BY ALL", [fact]).fetchall()
         return AssetCheckResult(
             passed=not rows,
