@@ -1,10 +1,11 @@
-"""The job, its nightly schedule and the inbox sensor."""
+"""The job, its nightly schedule, the inbox sensor and the alert on failed runs."""
 
 
 import hashlib
 
-from dagster import (AssetSelection, DagsterRunStatus, RunRequest, RunsFilter, ScheduleDefinition,
-                     SensorEvaluationContext, SkipReason, define_asset_job, sensor)
+from dagster import (AssetSelection, DagsterRunStatus, RunFailureSensorContext, RunRequest, RunsFilter,
+                     ScheduleDefinition, SensorEvaluationContext, SkipReason, define_asset_job,
+                     run_failure_sensor, sensor)
 
 from .resources import Warehouse
 
@@ -39,3 +40,17 @@ def inbox_sensor(context: SensorEvaluationContext, warehouse: Warehouse):
         return SkipReason("a warehouse run is in progress; will look again")
     context.update_cursor(fingerprint)
     return RunRequest(run_key=fingerprint)
+
+
+@run_failure_sensor(monitored_jobs=[warehouse_job], description="Tells the alert channels that a run failed.")
+def run_failure_alert(context: RunFailureSensorContext):
+    import apprise
+
+    from .alerts import channel_urls
+
+    error = context.failure_event.message or "unknown error"
+    for url in channel_urls():
+        notifier = apprise.Apprise()
+        if not (notifier.add(url) and notifier.notify(
+                title="绩效数仓运行失败", body=f"运行 {context.dagster_run.run_id} 失败：{error[:500]}")):
+            context.log.warning(f"alert channel {url.split(':', 1)[0]} failed")

@@ -3,7 +3,7 @@
 from dagster import Definitions, load_assets_from_modules
 
 from .assets import ingest, quality, warehouse
-from .automation import inbox_sensor, nightly_schedule, warehouse_job
+from .automation import inbox_sensor, nightly_schedule, run_failure_alert, warehouse_job
 from .resources import dbt_resource, warehouse_resource
 
 
@@ -14,7 +14,7 @@ def build_defs() -> Definitions:
         asset_checks=quality.dq_checks,
         jobs=[warehouse_job],
         schedules=[nightly_schedule],
-        sensors=[inbox_sensor],
+        sensors=[inbox_sensor, run_failure_alert],
         resources={"warehouse": warehouse_resource(), "dbt": dbt_resource()},
     )
 

@@ -1,0 +1,116 @@
+"""Alerts after each run: new findings and unreadable documents, sent once to every channel.
+
+Channels are Apprise URLs in ``JIXIAO_ALERT_URLS`` (space- or comma-separated), e.g.
+``dingtalk://token/``, ``wecombot://key``, ``feishu://token/``, ``mailtos://user:pass@host``,
+``slack://…``, ``json://host/path`` (a generic JSON webhook). What each channel has been sent is
+recorded in ``raw.alerts_sent`` under a hash of its URL (never the URL: it holds the token), so an
+item reaches a channel once, and a channel that fails gets it again on the next run. A failing
+channel is logged and never fails the run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+log = logging.getLogger(__name__)
+
+TOP_ITEMS = 10
+DDL = """
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE TABLE IF NOT EXISTS raw.alerts_sent (
+    channel VARCHAR NOT NULL, item VARCHAR NOT NULL, sent_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (channel, item)
+)
+"""
+
+
+def channel_urls() -> list[str]:
+    return [u for u in re.split(r"[\s,]+", os.environ.get("JIXIAO_ALERT_URLS", "")) if u]
+
+
+def channel_id(url: str) -> str:
+    return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+def _pending(con, channel: str) -> tuple[list[tuple], list[tuple]]:
+    """(open findings, unreadable documents) this channel has not been sent yet."""
+    findings = con.execute("""
+        SELECT f.finding_id, f.severity, f.rule_id, f.message_zh, f.observed, f.expected,
+               r.source_file, r.page_first, r.project_name
+        FROM marts.dq_findings AS f
+        LEFT JOIN raw.reports AS r ON r.report_id = f.report_id
+        WHERE f.status = 'open' AND f.finding_id NOT IN (
+            SELECT item FROM raw.alerts_sent WHERE channel = ?)
+        ORDER BY CASE f.severity WHEN 'HARD' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END, f.rule_id, f.row_key
+    """, [channel]).fetchall() if _exists(con, "marts", "dq_findings") else []
+    documents = con.execute("""
+        SELECT 'document:' || source_sha256, source_file, error FROM raw.documents
+        WHERE status = 'error' AND 'document:' || source_sha256 NOT IN (
+            SELECT item FROM raw.alerts_sent WHERE channel = ?)
+        ORDER BY source_file
+    """, [channel]).fetchall() if _exists(con, "raw", "documents") else []
+    return findings, documents
+
+
+def _exists(con, schema: str, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
+                            "WHERE table_schema = ? AND table_name = ?", [schema, table]).fetchone()[0])
+
+
+def message(findings: list[tuple], documents: list[tuple], warehouse: Path) -> tuple[str, str]:
+    """(title, body) in Chinese: counts by severity, the top items, where to read the rest."""
+    counts = {s: sum(1 for f in findings if f[1] == s) for s in ("HARD", "WARN", "INFO")}
+    title = f"绩效数据质量：新发现 {len(findings)} 条问题，{len(documents)} 个文件无法读取"
+    lines = [f"jixiao 本次运行新发现 {len(findings)} 条数据质量问题（"
+             + "，".join(f"{s} {n}" for s, n in counts.items()) + f"），{len(documents)} 个文件无法读取。"]
+    if findings:
+        lines.append("主要问题：")
+        for _, severity, rule, text, observed, expected, file, page, project in findings[:TOP_ITEMS]:
+            where = f"{project or '?'}（{Path(file).name if file else '?'} 第 {page or '?'} 页）"
+            lines.append(f"- [{severity}] {rule} {text}：{where}，实际 {observed}，应为 {expected}")
+        if len(findings) > TOP_ITEMS:
+            lines.append(f"……另有 {len(findings) - TOP_ITEMS} 条")
+    if documents:
+        lines.append("无法读取的文件：")
+        lines += [f"- {Path(file).name}：{error}" for _, file, error in documents[:TOP_ITEMS]]
+    lines.append(f"完整列表：marts.dq_findings（duckdb -readonly {warehouse}）")
+    return title, "\n".join(lines)
+
+
+def send_alerts(warehouse: Path, urls: list[str] | None = None) -> dict[str, str]:
+    """Send what is new to each channel; returns {channel kind#id: sent | nothing new | failed}."""
+    import apprise
+
+    outcome = {}
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(DDL)
+        for url in channel_urls() if urls is None else urls:
+            channel = channel_id(url)
+            label = f"{url.split(':', 1)[0]}#{channel}"  # the scheme only: the rest may be a secret
+            findings, documents = _pending(con, channel)
+            if not findings and not documents:
+                outcome[label] = "nothing new"
+                continue
+            title, body = message(findings, documents, warehouse)
+            notifier = apprise.Apprise()
+            try:
+                sent = notifier.add(url) and bool(notifier.notify(body=body, title=title))
+            except Exception as exc:  # a broken channel must not fail the run
+                log.warning("alert channel %s raised %s", label, exc.__class__.__name__)
+                sent = False
+            if not sent:
+                log.warning("alert channel %s failed; its items are retried on the next run", label)
+                outcome[label] = "failed"
+                continue
+            now = datetime.now(timezone.utc).replace(tzinfo=None)
+            con.executemany("INSERT OR IGNORE INTO raw.alerts_sent VALUES (?, ?, ?)",
+                            [[channel, item[0], now] for item in [*findings, *documents]])
+            outcome[label] = "sent"
+    return outcome

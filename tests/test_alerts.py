@@ -1,0 +1,79 @@
+"""Alerts reach a real HTTP receiver started here (Apprise's json:// webhook): once per item,
+in Chinese, without the channel's secret, and a channel that is down is retried, never fatal."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from expectations.run import run_checks, write_findings
+from orchestration.alerts import send_alerts
+
+from test_expectations import FACTS
+
+
+@pytest.fixture
+def receiver():
+    """(url, received bodies) of a local webhook."""
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"json://127.0.0.1:{server.server_port}/hook?token=s3cret", received
+    server.shutdown()
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> Path:
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute(FACTS)
+        con.execute("CREATE SCHEMA raw; CREATE TABLE raw.documents (source_sha256 VARCHAR, "
+                    "source_file VARCHAR, status VARCHAR, error VARCHAR); INSERT INTO raw.documents "
+                    "VALUES ('abc', '/inbox/broken.pdf', 'error', 'corrupt or truncated PDF')")
+        con.execute("CREATE TABLE raw.reports (report_id VARCHAR, source_file VARCHAR, page_first INTEGER, "
+                    "project_name VARCHAR); INSERT INTO raw.reports VALUES ('over', '/inbox/a.pdf', 3, '某项目')")
+    write_findings(path, run_checks(path))
+    return path
+
+
+def test_new_findings_arrive_once_in_chinese_without_the_secret(warehouse, receiver):
+    url, received = receiver
+    assert send_alerts(warehouse, [url]) == {f"json#{url_id(url)}": "sent"}
+    [alert] = received
+    assert alert["title"] == "绩效数据质量：新发现 9 条问题，1 个文件无法读取"
+    body = alert["message"]
+    assert "HARD 9，WARN 0，INFO 0" in body and "SE-06 指标得分超过分值：某项目（a.pdf 第 3 页）" in body
+    assert "broken.pdf：corrupt or truncated PDF" in body and "s3cret" not in body
+
+    assert send_alerts(warehouse, [url]) == {f"json#{url_id(url)}": "nothing new"}
+    assert len(received) == 1
+
+
+def test_a_channel_that_is_down_does_not_fail_and_is_retried(warehouse, receiver):
+    url, received = receiver
+    down = "json://127.0.0.1:9/hook"  # discard port: nothing listens
+    assert send_alerts(warehouse, [down, url]) == {
+        f"json#{url_id(down)}": "failed", f"json#{url_id(url)}": "sent"}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        sent_to_down = con.execute("SELECT count(*) FROM raw.alerts_sent WHERE channel = ?",
+                                   [url_id(down)]).fetchone()[0]
+    assert sent_to_down == 0  # all of it goes out again on the next run
+
+
+def url_id(url):
+    from orchestration.alerts import channel_id
+
+    return channel_id(url)
