@@ -164,6 +164,8 @@ def _expected(contract) -> str:
     low, high = contract.kwargs.get("min_value"), contract.kwargs.get("max_value")
     if contract.expectation.endswith("NotBeNull"):
         return "not null"
+    if "value_set" in contract.kwargs:
+        return f"{contract.column} in {', '.join(contract.kwargs['value_set'])}"
     if low is not None and low == high:
         return f"{contract.column} = {low}"
     bounds = [f">= {low}" if low is not None else "", f"<= {high}" if high is not None else ""]

@@ -65,7 +65,35 @@ def _scores(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _spend_plan(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.sort_values(["report_id", "month"]).copy()
+    df["decrease"] = df.groupby("report_id")["cumulative_amount"].diff()
+    last = df.groupby("report_id")["month"].transform("max") == df["month"]
+    df["last_minus_budget"] = (df["cumulative_amount"] - df["budget_total"]).where(last)
+    return df
+
+
+def _budgets(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["parts_minus_total"] = (df["budget_fiscal"].fillna(0) + df["budget_other"].fillna(0)
+                               - df["budget_total"]).where(df["budget_fiscal"].notna())
+    return df
+
+
+def _targets(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    cost = df["is_cost"].fillna(False).astype(bool)
+    df["annual_cost_share_of_budget"] = (df["target_annual_yuan"] / df["budget_total_yuan"]).where(cost)
+    numeric = df["target_comparator"].isin([">=", "<=", "=", ">", "<"])
+    df["cost_comparator"] = df["target_comparator"].where(cost & numeric)
+    df["percent_target"] = df["target_value"].where(df["target_unit_family"] == "percent")
+    deadline = pd.to_datetime(df["target_deadline"], errors="coerce")
+    df["deadline_year_minus_fiscal_year"] = deadline.dt.year - df["fiscal_year"]
+    return df
+
+
 BETWEEN = "ExpectColumnValuesToBeBetween"
+IN_SET = "ExpectColumnValuesToBeInSet"
 NOT_NULL = "ExpectColumnValuesToNotBeNull"
 
 SUITES = [
@@ -105,5 +133,32 @@ SUITES = [
         Contract("SE-24", "HARD", "extraction", "indicator_count",
                  "未读到任何绩效指标", "no indicator row was read",
                  BETWEEN, {"min_value": 1}),
+    ]),
+    Suite("fct_spend_plan", ["report_id", "month"], _spend_plan, [
+        Contract("TT-01", "HARD", "document", "decrease",
+                 "累计支出计划逐月减少", "the cumulative spending plan decreases",
+                 BETWEEN, {"min_value": 0}),
+        Contract("TT-01", "HARD", "document", "last_minus_budget",
+                 "支出计划最后一期不等于预算数", "the plan's last cumulative amount is not the budget",
+                 BETWEEN, {"min_value": -0.01, "max_value": 0.01}, "±0.01 万元"),
+    ]),
+    Suite("fct_project_budget", ["report_id"], _budgets, [
+        Contract("TT-03", "HARD", "document", "parts_minus_total",
+                 "财政资金与其他资金之和不等于预算数", "fiscal plus other funds differ from the budget",
+                 BETWEEN, {"min_value": -0.01, "max_value": 0.01}, "±0.01 万元"),
+    ]),
+    Suite("fct_target_indicator", ["report_id", "indicator_index"], _targets, [
+        Contract("TT-04", "WARN", "document", "annual_cost_share_of_budget",
+                 "成本指标按年折算后超过项目预算", "the cost target over a year exceeds the project budget",
+                 BETWEEN, {"max_value": 1.01}, "1% for monthly figures rounded from the budget"),
+        Contract("TT-05", "WARN", "document", "cost_comparator",
+                 "成本指标不是反向指标（应为≤）", "a cost target is not an upper bound (≤)",
+                 IN_SET, {"value_set": ["<=", "<", "="]}),
+        Contract("TT-09", "HARD", "document", "percent_target",
+                 "百分比指标值超过100%", "a percentage target is above 100%",
+                 BETWEEN, {"max_value": 100}),
+        Contract("TT-10", "WARN", "document", "deadline_year_minus_fiscal_year",
+                 "时效指标的截止年份不是预算年度", "a deadline falls outside the budget year",
+                 BETWEEN, {"min_value": 0, "max_value": 0}),
     ]),
 ]

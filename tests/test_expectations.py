@@ -35,6 +35,29 @@ INSERT INTO marts.fct_score VALUES
     -- 城市居民最低生活保障: indicator weights sum to 100 under 总分 100, funding 10 dropped
     ('sum100', 100, 95, 10, 10, 8, 100, 95),
     ('no_total', 100, NULL, 10, 10, 0, NULL, NULL);
+CREATE TABLE marts.fct_spend_plan (report_id VARCHAR, month INTEGER, cumulative_amount DECIMAL(20,6),
+    budget_total DECIMAL(20,6));
+INSERT INTO marts.fct_spend_plan VALUES
+    -- 2023年街道体制经费: irregular but consistent, 14 / 28 / 32 / 56.5
+    ('plan', 3, 14, 56.5), ('plan', 6, 28, 56.5), ('plan', 10, 32, 56.5), ('plan', 12, 56.5, 56.5),
+    ('down', 3, 10, 20), ('down', 6, 8, 20), ('down', 12, 19, 20);
+CREATE TABLE marts.fct_project_budget (report_id VARCHAR, budget_total DECIMAL(20,6),
+    budget_fiscal DECIMAL(20,6), budget_other DECIMAL(20,6));
+INSERT INTO marts.fct_project_budget VALUES ('plan', 56.5, 56.5, NULL), ('down', 20, 15, 4);
+CREATE TABLE marts.fct_target_indicator (report_id VARCHAR, indicator_index INTEGER, fiscal_year INTEGER,
+    is_cost BOOLEAN, target_comparator VARCHAR, target_value DECIMAL(20,6), target_unit_family VARCHAR,
+    target_annual_yuan DECIMAL(20,2), target_deadline DATE, budget_total_yuan DECIMAL(20,2));
+INSERT INTO marts.fct_target_indicator VALUES
+    -- 编外大学生工资: 12976.25元/月 × 12 = 155 715 元 against 155 700: rounding, no finding
+    ('plan', 1, 2024, true, '<=', 12976.25, 'money_yuan', 155715, NULL, 155700),
+    ('plan', 2, 2024, false, '>=', 95, 'percent', NULL, NULL, 155700),
+    ('plan', 3, 2024, false, 'before', NULL, 'date', NULL, '2024-12-31', 155700),
+    -- 财政所经费: ≤1万元/季度 → 40 000 元 a year against a 20 000 元 budget
+    ('down', 1, 2024, true, '<=', 1, 'money_yuan', 40000, NULL, 200000 / 10),
+    -- 社区保洁费: ≥54545元/月, a cost target written as a lower bound
+    ('down', 2, 2024, true, '>=', 54545, 'money_yuan', 654540, NULL, 654500 * 2),
+    ('down', 3, 2024, false, '>=', 105, 'percent', NULL, NULL, 20000),
+    ('down', 4, 2024, false, 'before', NULL, 'date', NULL, '2025-06-30', 20000);
 """
 
 
@@ -62,9 +85,17 @@ def test_each_violation_is_one_finding(warehouse):
         ("SE-07", "fct_score", "sum100"),
         ("SE-24", "fct_score", "no_total"),
         ("SE-24", "fct_score", "no_total"),
+        ("TT-01", "fct_spend_plan", "down/12"),
+        ("TT-01", "fct_spend_plan", "down/6"),
+        ("TT-03", "fct_project_budget", "down"),
+        ("TT-04", "fct_target_indicator", "down/1"),
+        ("TT-05", "fct_target_indicator", "down/2"),
+        ("TT-09", "fct_target_indicator", "down/3"),
+        ("TT-10", "fct_target_indicator", "down/4"),
     ]
     assert {r.table: r.success for r in results} == {
-        "fct_indicator": False, "fct_funding": False, "fct_score": False}
+        "fct_indicator": False, "fct_funding": False, "fct_score": False, "fct_spend_plan": False,
+        "fct_project_budget": False, "fct_target_indicator": False}
 
 
 def test_finding_rows_carry_severity_kind_and_values(warehouse):
@@ -89,15 +120,15 @@ def test_a_finding_lives_across_runs_open_resolved_reopened(warehouse):
             return con.execute("SELECT office_name, rule_id, open_findings, resolved_findings "
                                "FROM marts.mart_dq_office_year WHERE office_name IS NOT NULL").fetchall()
 
-    assert write_findings(warehouse, run_checks(warehouse)) == 9
+    assert write_findings(warehouse, run_checks(warehouse)) == 16
     first = state()
-    assert write_findings(warehouse, run_checks(warehouse)) == 9
-    assert state() == first and len(first) == 9  # seen twice: still one row each, first_seen kept
+    assert write_findings(warehouse, run_checks(warehouse)) == 16
+    assert state() == first and len(first) == 16  # seen twice: still one row each, first_seen kept
     assert office_year() == [("某办公室", "SE-06", 2, 0)]
 
     with duckdb.connect(str(warehouse)) as con:  # the publisher corrects the score
         con.execute("UPDATE marts.fct_indicator SET score = 10 WHERE report_id = 'over'")
-    assert write_findings(warehouse, run_checks(warehouse)) == 8
+    assert write_findings(warehouse, run_checks(warehouse)) == 15
     over = next(k for k in first if k[:2] == ("SE-06", "over/1"))
     assert state()[over] == ("resolved", first[over][1])
     assert office_year() == [("某办公室", "SE-06", 1, 1)]

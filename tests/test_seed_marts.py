@@ -49,3 +49,22 @@ def test_target_tables_quantify_65_of_90_targets(seed_warehouse):
 def test_one_department_per_publisher(seed_warehouse):
     assert query(seed_warehouse, "SELECT department_name, reports FROM marts.dim_department ORDER BY 1") == [
         ("丰润区燕山路办事处", 15), ("北京市丰台区人民政府大红门街道办事处", 109)]
+
+
+def test_target_table_findings_on_the_seeds(seed_warehouse):
+    # Worked out from seed 004 (domain reference §4.2): every spending plan climbs to its budget
+    # and every budget adds up (TT-01, TT-03: none); 8 cost targets exceed the budget over a year
+    # (TT-04, see tests/test_queries.py); 社区保洁费 writes its cost as ≥54545元/月 (TT-05);
+    # percentages stay within 100 and deadlines within 2024 (TT-09, TT-10: none).
+    from expectations.run import run_suite
+
+    findings = {}
+    for table in ("fct_spend_plan", "fct_project_budget", "fct_target_indicator"):
+        for f in run_suite(seed_warehouse, table).findings:
+            findings.setdefault(f["rule_id"], set()).add(f["report_id"])
+    names = dict(query(seed_warehouse, "SELECT report_id, project_name FROM raw.reports"))
+    assert {rule: sorted(names[r] for r in reports) for rule, reports in findings.items()} == {
+        "TT-04": sorted(["2022年非税收入奖励", "社区办公费", "2024年街道体制经费", "财政所经费", "统计专项业务经费",
+                         "省专班环保工作经费", "燕办十一小区公厕路灯日常维护、路灯电费", "征兵工作经费"]),
+        "TT-05": ["社区保洁费"],
+    }

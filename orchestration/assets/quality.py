@@ -9,7 +9,8 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext
 
 from ..resources import Warehouse
 
-FACTS = ["fct_funding", "fct_indicator", "fct_score"]
+FACTS = ["fct_funding", "fct_indicator", "fct_score", "fct_spend_plan", "fct_project_budget",
+         "fct_target_indicator"]
 
 
 @asset(key=["marts", "dq_findings"], group_name="quality",

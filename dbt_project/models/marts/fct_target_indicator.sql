@@ -31,7 +31,8 @@ select
     i.is_cost,
     i.is_unknown_label,
     i.is_level3_placeholder,
-    i.is_quantified
+    i.is_quantified,
+    cast(r.budget_total * 10000 as decimal(20, 2)) as budget_total_yuan
 from {{ ref('int_indicators') }} as i
 inner join {{ ref('int_reports') }} as r on r.report_id = i.report_id
 where i.report_type = 'performance_target'
