@@ -41,6 +41,14 @@ class Suite:
 def _indicators(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["score_minus_weight"] = df["score"] - df["weight"]
+    lost = (df["score"] < df["weight"]) & ~df["is_not_done"].astype(bool)
+    reason = df["deviation"].fillna("").str.replace(r"[\s—\-/]|未做", "", regex=True)
+    df["points_lost_without_reason"] = (lost & (reason == "")).astype(float).where(lost)
+    df["met_but_points_lost"] = (df["actual_status"] == "met").astype(float).where(df["score"] < df["weight"])
+    df["printed_minus_proportional"] = (df["score"] - df["score_recomputed"]).where(
+        df["score_basis"] == "proportional")
+    df["not_applicable_weight_unscored"] = df["weight"].where(
+        df["is_not_applicable"].astype(bool) & df["score"].isna())
     return df
 
 
@@ -50,6 +58,8 @@ def _funding(df: pd.DataFrame) -> pd.DataFrame:
     df["rate_difference"] = df["execution_rate"] - df["executed"] / budget
     df["executed_minus_budget"] = df["executed"] - df["annual_budget"]
     df["score_minus_weight"] = df["score"] - df["weight"]
+    df["cut_to_spending"] = ((df["executed"] / df["initial_budget"].where(df["initial_budget"] > 0) < 0.5)
+                             & (df["execution_rate"] >= 1)).astype(float)
     return df
 
 
@@ -104,6 +114,19 @@ SUITES = [
         Contract("SE-06", "HARD", "document", "score",
                  "指标得分为负数", "an indicator's score is negative",
                  BETWEEN, {"min_value": 0}),
+        Contract("SE-11", "WARN", "document", "points_lost_without_reason",
+                 "扣分但未说明偏差原因", "points were lost but no reason for the deviation is given",
+                 BETWEEN, {"max_value": 0}),
+        Contract("SE-12", "WARN", "document", "met_but_points_lost",
+                 "实际完成值称已达到目标却被扣分", "the actual says the target was met, yet points were lost",
+                 BETWEEN, {"max_value": 0}),
+        Contract("SE-13", "WARN", "document", "printed_minus_proportional",
+                 "得分与按完成比例计算的得分相差超过1分",
+                 "the score differs from the proportional score by more than 1 point",
+                 BETWEEN, {"min_value": -1, "max_value": 1}, "±1 point"),
+        Contract("SE-14", "HARD", "document", "not_applicable_weight_unscored",
+                 "不适用的指标仍占分值却未评分", "a 不适用 indicator keeps its weight but has no score",
+                 BETWEEN, {"max_value": 0}),
     ]),
     Suite("fct_funding", ["report_id", "funding_source"], _funding, [
         Contract("SE-01", "HARD", "document", "rate_difference",
@@ -114,6 +137,16 @@ SUITES = [
                  BETWEEN, {"max_value": 0}),
         Contract("SE-04", "HARD", "document", "score_minus_weight",
                  "预算执行得分超过分值", "budget-execution score is above its weight",
+                 BETWEEN, {"max_value": 0}),
+        Contract("SE-03", "WARN", "document", "weight",
+                 "预算执行率分值不是10分", "the budget-execution weight is not 10",
+                 BETWEEN, {"min_value": 10, "max_value": 10}),
+        Contract("SE-16", "WARN", "document", "adjustment_ratio",
+                 "年中预算调整幅度过大（全年预算数/年初预算数）",
+                 "the budget was adjusted heavily during the year (full-year / initial)",
+                 BETWEEN, {"min_value": 0.5, "max_value": 2}),
+        Contract("SE-17", "WARN", "document", "cut_to_spending",
+                 "预算调减至支出水平，执行率显示100%", "budget cut to match spending, the rate shows 100%",
                  BETWEEN, {"max_value": 0}),
     ]),
     Suite("fct_score", ["report_id"], _scores, [

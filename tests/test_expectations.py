@@ -15,21 +15,36 @@ INSERT INTO staging.int_reports VALUES ('over', 2023, 'o1', '某部门', '某办
     ('negative', 2023, 'o1', '某部门', '某办公室');
 CREATE SCHEMA marts;
 CREATE TABLE marts.fct_indicator (report_id VARCHAR, indicator_index INTEGER,
-    weight DECIMAL(20,6), score DECIMAL(20,6));
-CREATE TABLE marts.fct_funding (report_id VARCHAR, funding_source VARCHAR, annual_budget DECIMAL(20,6),
-    executed DECIMAL(20,6), weight DECIMAL(20,6), execution_rate DECIMAL(20,6), score DECIMAL(20,6));
+    weight DECIMAL(20,6), score DECIMAL(20,6), deviation VARCHAR, actual_status VARCHAR,
+    score_basis VARCHAR, score_recomputed DECIMAL(20,6), is_not_applicable BOOLEAN, is_not_done BOOLEAN);
+CREATE TABLE marts.fct_funding (report_id VARCHAR, funding_source VARCHAR, initial_budget DECIMAL(20,6),
+    annual_budget DECIMAL(20,6), executed DECIMAL(20,6), weight DECIMAL(20,6), execution_rate DECIMAL(20,6),
+    adjustment_ratio DECIMAL(20,6), score DECIMAL(20,6));
 CREATE TABLE marts.fct_score (report_id VARCHAR, total_weight DECIMAL(20,6), total_score DECIMAL(20,6),
     funding_weight DECIMAL(20,6), funding_score DECIMAL(20,6), indicator_count INTEGER,
     indicator_weight_sum DECIMAL(20,6), indicator_score_sum DECIMAL(20,6));
 INSERT INTO marts.fct_indicator VALUES
-    ('clean', 1, 20, 20), ('clean', 2, 10, 9.5), ('clean', 3, NULL, NULL),
-    ('over', 1, 10, 12), ('negative', 1, 5, -1);
+    ('clean', 1, 20, 20, NULL, 'met', 'met', 20, false, false),
+    -- 民生保障经费 献血: 19 of 20 with the reason written
+    ('clean', 2, 10, 9.5, '区献血办下达指标未完成', 'not_met', 'printed', 9.5, false, false),
+    ('clean', 3, NULL, NULL, NULL, 'not_applicable', 'not_assessed', NULL, true, false),
+    ('clean', 4, 5, 0, '未做', 'blank', 'not_done', 0, false, true),
+    ('over', 1, 10, 12, NULL, 'met', 'met', 10, false, false),
+    ('negative', 1, 5, -1, NULL, 'met', 'met', 5, false, false),
+    -- 城乡基层党组织服务群众经费: 113 → 110, 9 of 10, no reason (SE-11, SE-13: 9.73)
+    ('missed', 1, 10, 9, NULL, 'not_met', 'proportional', 9.734513, false, false),
+    -- 老旧小区完善类改造项目: 达到目标 but 8 of 10 (SE-11, SE-12)
+    ('claims', 1, 10, 8, NULL, 'met', 'met', 10, false, false),
+    ('unscored', 1, 10, NULL, NULL, 'not_applicable', 'not_assessed', NULL, true, false);
 INSERT INTO marts.fct_funding VALUES
-    ('clean', 'total', 10.15, 10.15, 10, 1.0, 10),
-    ('clean', 'current_year', 10.15, 10.15, NULL, 1.0, NULL),
+    ('clean', 'total', 10.15, 10.15, 10.15, 10, 1.0, 1.0, 10),
+    ('clean', 'current_year', 10.15, 10.15, 10.15, NULL, 1.0, 1.0, NULL),
     -- 2023 年乡村医生基本待遇经费: 80.5% printed, executed / annual budget is 100%
-    ('rate', 'total', 10.15, 10.15, 10, 0.805, 10),
-    ('overspent', 'total', 5, 6, 10, 1.2, 12);  -- rate consistent; over budget, score over weight
+    ('rate', 'total', 12.6, 10.15, 10.15, 10, 0.805, 0.805556, 10),
+    ('overspent', 'total', 5, 5, 6, 10, 1.2, 1.0, 12),  -- rate consistent; over budget, score over weight
+    -- 2023 年城镇登记失业人员送温暖: 7.875 → 1.925, all spent, 100%
+    ('cut', 'total', 7.875, 1.925, 1.925, 10, 1.0, 0.244444, 10),
+    ('weight5', 'total', 1, 1, 1, 5, 1.0, 1.0, 5);
 INSERT INTO marts.fct_score VALUES
     ('clean', 100, 98, 10, 10, 8, 90, 88),
     -- 城市居民最低生活保障: indicator weights sum to 100 under 总分 100, funding 10 dropped
@@ -78,11 +93,20 @@ def test_each_violation_is_one_finding(warehouse):
     assert findings_of(results) == [
         ("SE-01", "fct_funding", "rate/total"),
         ("SE-02", "fct_funding", "overspent/total"),
+        ("SE-03", "fct_funding", "weight5/total"),
         ("SE-04", "fct_funding", "overspent/total"),
         ("SE-05", "fct_score", "sum100"),
         ("SE-06", "fct_indicator", "negative/1"),
         ("SE-06", "fct_indicator", "over/1"),
         ("SE-07", "fct_score", "sum100"),
+        ("SE-11", "fct_indicator", "claims/1"),
+        ("SE-11", "fct_indicator", "missed/1"),
+        ("SE-11", "fct_indicator", "negative/1"),
+        ("SE-12", "fct_indicator", "claims/1"),
+        ("SE-12", "fct_indicator", "negative/1"),
+        ("SE-14", "fct_indicator", "unscored/1"),
+        ("SE-16", "fct_funding", "cut/total"),
+        ("SE-17", "fct_funding", "cut/total"),
         ("SE-24", "fct_score", "no_total"),
         ("SE-24", "fct_score", "no_total"),
         ("TT-01", "fct_spend_plan", "down/12"),
@@ -120,18 +144,20 @@ def test_a_finding_lives_across_runs_open_resolved_reopened(warehouse):
             return con.execute("SELECT office_name, rule_id, open_findings, resolved_findings "
                                "FROM marts.mart_dq_office_year WHERE office_name IS NOT NULL").fetchall()
 
-    assert write_findings(warehouse, run_checks(warehouse)) == 16
+    assert write_findings(warehouse, run_checks(warehouse)) == 25
     first = state()
-    assert write_findings(warehouse, run_checks(warehouse)) == 16
-    assert state() == first and len(first) == 16  # seen twice: still one row each, first_seen kept
-    assert office_year() == [("某办公室", "SE-06", 2, 0)]
+    assert write_findings(warehouse, run_checks(warehouse)) == 25
+    assert state() == first and len(first) == 25  # seen twice: still one row each, first_seen kept
+    assert sorted(office_year()) == [("某办公室", "SE-06", 2, 0), ("某办公室", "SE-11", 1, 0),
+                                     ("某办公室", "SE-12", 1, 0)]
 
     with duckdb.connect(str(warehouse)) as con:  # the publisher corrects the score
         con.execute("UPDATE marts.fct_indicator SET score = 10 WHERE report_id = 'over'")
-    assert write_findings(warehouse, run_checks(warehouse)) == 15
+    assert write_findings(warehouse, run_checks(warehouse)) == 24
     over = next(k for k in first if k[:2] == ("SE-06", "over/1"))
     assert state()[over] == ("resolved", first[over][1])
-    assert office_year() == [("某办公室", "SE-06", 1, 1)]
+    assert sorted(office_year()) == [("某办公室", "SE-06", 1, 1), ("某办公室", "SE-11", 1, 0),
+                                     ("某办公室", "SE-12", 1, 0)]
 
     with duckdb.connect(str(warehouse)) as con:
         con.execute("UPDATE marts.fct_indicator SET score = 12 WHERE report_id = 'over'")

@@ -68,3 +68,45 @@ def test_target_table_findings_on_the_seeds(seed_warehouse):
                          "省专班环保工作经费", "燕办十一小区公厕路灯日常维护、路灯电费", "征兵工作经费"]),
         "TT-05": ["社区保洁费"],
     }
+
+
+def test_self_evaluation_findings_on_the_seeds(seed_warehouse):
+    """Every finding on the 109 seed self-evaluations is one the seed text shows (domain §4.1)."""
+    from expectations.run import run_suite
+
+    from conftest import transcribed
+
+    names = dict(query(seed_warehouse, "SELECT report_id, project_name FROM raw.reports"))
+    findings = {}
+    for table in ("fct_funding", "fct_indicator", "fct_score"):
+        for f in run_suite(seed_warehouse, table).findings:
+            findings.setdefault(f["rule_id"], set()).add(names[f["report_id"]])
+
+    # SE-05 / SE-07 from the records themselves: weights not adding up to 100 (most tables print
+    # 10 + 100 under 总分 100; two add up to 90), and totals not the sum of their parts.
+    weights_off, totals_off = set(), set()
+    for r in transcribed("selfeval_dahongmen_2023.jsonl"):
+        funding = next(f for f in r["funding"] if f["source"] == "total")
+        weight = (funding["weight"] or 0) + sum(i.get("weight") or 0 for i in r["indicators"])
+        score = (funding["score"] or 0) + sum(i.get("score") or 0 for i in r["indicators"])
+        if weight != 100 or r.get("total_weight") != 100:
+            weights_off.add(r["project_name"])
+        if r.get("total_score") is not None and abs(r["total_score"] - score) > 0.5:
+            totals_off.add(r["project_name"])
+
+    assert findings == {
+        # 2023 年乡村医生基本待遇经费: 12.6 / 10.15 / 10.15 printed 80.5% (executed ÷ initial)
+        "SE-01": {"2023 年乡村医生基本待遇经费"},
+        "SE-05": weights_off,
+        "SE-07": totals_off,
+        # 项目数量 113 → 110, 9 of 10, no reason given
+        "SE-11": {"城乡基层党组织服务群众经费"},
+        # 满意度 "达到 95% / 达到目标 / 10 / 8"
+        "SE-12": {"2021 年度老旧小区完善类改造项目"},
+        # 全年预算数 / 年初预算数: 408.93 → 839.68 (×2.05), 81.41 → 218.98 (×2.69), and the cuts
+        "SE-16": {"城乡基层党组织服务群众经费", "基层党组织党建活动经费", "2023 年退养人员医疗费",
+                  "2023 年城镇登记失业人员送温暖", "2023 年城镇登记失业人员自采暖补贴"},
+        # the cuts, each spent in full so that 执行率 prints 100%
+        "SE-17": {"2023 年退养人员医疗费", "2023 年城镇登记失业人员送温暖", "2023 年城镇登记失业人员自采暖补贴"},
+    }
+    assert len(weights_off) == 69 and len(totals_off) == 68
