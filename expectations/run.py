@@ -24,12 +24,22 @@ CREATE SCHEMA IF NOT EXISTS marts;
 CREATE TABLE IF NOT EXISTS marts.dq_findings (
     finding_id VARCHAR PRIMARY KEY, rule_id VARCHAR NOT NULL, severity VARCHAR NOT NULL,
     kind VARCHAR NOT NULL, table_name VARCHAR NOT NULL, report_id VARCHAR, row_key VARCHAR,
-    observed VARCHAR, expected VARCHAR, message_zh VARCHAR, message_en VARCHAR,
+    field VARCHAR, observed VARCHAR, expected VARCHAR, message_zh VARCHAR, message_en VARCHAR,
+    source_file VARCHAR, page_first INTEGER, page_last INTEGER, fiscal_year INTEGER,
+    project_name VARCHAR, office_name VARCHAR,
     first_seen TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL, status VARCHAR NOT NULL
 )
 """
-FINDING_COLUMNS = ["rule_id", "severity", "kind", "table_name", "report_id", "row_key",
+FINDING_COLUMNS = ["rule_id", "severity", "kind", "table_name", "report_id", "row_key", "field",
                    "observed", "expected", "message_zh", "message_en"]
+# Where a finding is, for the reviewer who opens the document: from the report it is about.
+CONTEXT_COLUMNS = ["source_file", "page_first", "page_last", "fiscal_year", "project_name", "office_name"]
+MERGE_FINDING = f"""
+INSERT INTO marts.dq_findings VALUES (?, {', '.join('?' * (len(FINDING_COLUMNS) + len(CONTEXT_COLUMNS)))}, ?, ?, 'open')
+ON CONFLICT (finding_id) DO UPDATE SET
+    {', '.join(f'{c} = excluded.{c}' for c in ['observed', 'severity', 'kind', *CONTEXT_COLUMNS])},
+    last_seen = excluded.last_seen, status = 'open'
+"""
 # What makes two runs' findings the same finding: the contract and the row it is about.
 IDENTITY = ["rule_id", "table_name", "row_key", "expected"]
 # Findings counted per office, year, rule and severity; a view, so it follows every merge.
@@ -64,7 +74,7 @@ def run_suite(warehouse: Path, suite: Suite | str) -> SuiteResult:
         return _validate(suite, suite.prepare(_as_float(frame)))
     except Exception as exc:  # the suite could not run: report it, do not stop the run
         finding = {"rule_id": "DQ-RUN", "severity": "HARD", "kind": "extraction",
-                   "table_name": suite.table, "report_id": None, "row_key": None,
+                   "table_name": suite.table, "report_id": None, "row_key": None, "field": None,
                    "observed": f"{exc.__class__.__name__}: {exc}"[:500], "expected": "suite runs",
                    "message_zh": "数据质量检查无法运行", "message_en": "the data-quality suite could not run"}
         return SuiteResult(suite.table, False, 0, [finding], ["DQ-RUN"])
@@ -78,6 +88,18 @@ def finding_id(finding: dict) -> str:
     return hashlib.sha256("|".join(str(finding[c]) for c in IDENTITY).encode()).hexdigest()[:32]
 
 
+def _report_context(con) -> dict[str, tuple]:
+    tables = {t for (t,) in con.execute("SELECT table_schema || '.' || table_name "
+                                       "FROM information_schema.tables").fetchall()}
+    if "raw.reports" not in tables:
+        return {}
+    office = "u.office_name" if "staging.int_reports" in tables else "NULL"
+    join = "LEFT JOIN staging.int_reports AS u USING (report_id)" if "staging.int_reports" in tables else ""
+    return {row[0]: row[1:] for row in con.execute(
+        f"SELECT r.report_id, r.source_file, r.page_first, r.page_last, r.fiscal_year, r.project_name, "
+        f"{office} FROM raw.reports AS r {join}").fetchall()}
+
+
 def write_findings(warehouse: Path, results: list[SuiteResult]) -> int:
     """Merge this run's findings into ``marts.dq_findings`` in one transaction; returns open findings."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -86,19 +108,16 @@ def write_findings(warehouse: Path, results: list[SuiteResult]) -> int:
         columns = {c for (c,) in con.execute(
             "SELECT column_name FROM information_schema.columns "
             "WHERE table_schema = 'marts' AND table_name = 'dq_findings'").fetchall()}
-        if columns and "finding_id" not in columns:  # written by a version without finding history
+        if columns and "source_file" not in columns:  # written by an earlier version
             con.execute("DROP TABLE marts.dq_findings")
         con.execute(FINDINGS_DDL)
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute("UPDATE marts.dq_findings SET status = 'resolved' WHERE status = 'open'")
+            context = _report_context(con)
             for fid, f in current.items():
-                values = [f[c] for c in FINDING_COLUMNS]
-                con.execute(
-                    f"INSERT INTO marts.dq_findings VALUES (?, {', '.join('?' * len(values))}, ?, ?, 'open') "
-                    "ON CONFLICT (finding_id) DO UPDATE SET observed = excluded.observed, "
-                    "severity = excluded.severity, kind = excluded.kind, last_seen = excluded.last_seen, "
-                    "status = 'open'", [fid, *values, now, now])
+                where = context.get(f["report_id"], [None] * len(CONTEXT_COLUMNS))
+                con.execute(MERGE_FINDING, [fid, *(f[c] for c in FINDING_COLUMNS), *where, now, now])
             con.execute(DQ_OFFICE_YEAR)
             con.execute("COMMIT")
         except BaseException:
@@ -146,7 +165,7 @@ def _validate(suite: Suite, frame: pd.DataFrame) -> SuiteResult:
             result.findings.append({
                 "rule_id": contract.rule_id, "severity": contract.severity, "kind": contract.kind,
                 "table_name": suite.table, "report_id": key.get("report_id"),
-                "row_key": "/".join(str(v) for v in key.values()),
+                "row_key": "/".join(str(v) for v in key.values()), "field": contract.column,
                 "observed": _observed(row.get(contract.column)),
                 "expected": _expected(contract), "message_zh": contract.message_zh,
                 "message_en": contract.message_en,

@@ -42,7 +42,7 @@ def _indicators(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["score_minus_weight"] = df["score"] - df["weight"]
     lost = (df["score"] < df["weight"]) & ~df["is_not_done"].astype(bool)
-    reason = df["deviation"].fillna("").str.replace(r"[\s—\-/]|未做", "", regex=True)
+    reason = df["deviation"].astype("string").fillna("").str.replace(r"[\s—\-/]|未做", "", regex=True)
     df["points_lost_without_reason"] = (lost & (reason == "")).astype(float).where(lost)
     df["met_but_points_lost"] = (df["actual_status"] == "met").astype(float).where(df["score"] < df["weight"])
     df["printed_minus_proportional"] = (df["score"] - df["score_recomputed"]).where(

@@ -44,7 +44,8 @@ def warehouse(tmp_path) -> Path:
                     "source_file VARCHAR, status VARCHAR, error VARCHAR); INSERT INTO raw.documents "
                     "VALUES ('abc', '/inbox/broken.pdf', 'error', 'corrupt or truncated PDF')")
         con.execute("CREATE TABLE raw.reports (report_id VARCHAR, source_file VARCHAR, page_first INTEGER, "
-                    "project_name VARCHAR); INSERT INTO raw.reports VALUES ('over', '/inbox/a.pdf', 3, '某项目')")
+                    "page_last INTEGER, fiscal_year INTEGER, project_name VARCHAR); "
+                    "INSERT INTO raw.reports VALUES ('over', '/inbox/a.pdf', 3, 4, 2023, '某项目')")
     write_findings(path, run_checks(path))
     return path
 
