@@ -11,7 +11,7 @@ def build_defs() -> Definitions:
     """The definitions with resources read from the environment as it is now."""
     return Definitions(
         assets=load_assets_from_modules([ingest, warehouse, quality]),
-        asset_checks=quality.dq_checks,
+        asset_checks=[*quality.dq_checks, quality.extraction_complete],
         jobs=[warehouse_job],
         schedules=[nightly_schedule],
         sensors=[inbox_sensor, run_failure_alert],

@@ -81,3 +81,23 @@ def test_violating_record_becomes_finding_and_failed_check(violating_warehouse):
     checks = {e.asset_check_key.asset_key.to_user_string(): e.passed
               for e in result.get_asset_check_evaluations()}
     assert checks["marts/fct_indicator"] is False
+
+
+def test_broken_extraction_blocks_the_marts(tmp_path):
+    """Reports read without their rows are an extraction failure: a blocking check, not findings."""
+    from orchestration.assets.quality import extraction_complete
+    from orchestration.definitions import defs
+    from orchestration.resources import Warehouse
+
+    from extract.load import Document, connect, load_document
+
+    [check] = [c for c in defs.resolve_asset_graph().asset_check_keys if c.name == "extraction_complete"]
+    assert defs.resolve_asset_graph().get_check_spec(check).blocking
+
+    path = tmp_path / "w.duckdb"
+    half_read = {"report_type": "self_evaluation", "fiscal_year": 2023, "project_name": "某项目",
+                 "funding": [], "indicators": [], "source": {"file": "a.pdf", "sha256": "", "pages": [1, 1]}}
+    with connect(path) as con:
+        load_document(con, Document("a.pdf", "a" * 64, [half_read]), "test")
+    result = extraction_complete(warehouse=Warehouse(path=str(path), inbox=str(tmp_path)))
+    assert not result.passed and result.metadata["incomplete"].value == 1

@@ -11,7 +11,7 @@ from extract.pipeline import extract_files
 
 from ..resources import Warehouse
 
-RAW_TABLES = ["documents", "reports", "funding", "indicators", "spend_plan", "goals"]
+RAW_TABLES = ["documents", "reports", "funding", "indicators", "indicator_values", "spend_plan", "goals"]
 
 
 @asset(group_name="ingest", description="The source documents (PDF/DOCX) found in the inbox folder.")

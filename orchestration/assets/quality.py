@@ -61,3 +61,32 @@ def dq_alerts(context: AssetExecutionContext, warehouse: Warehouse) -> None:
 
     outcome = send_alerts(Path(warehouse.path))
     context.add_output_metadata({"channels": len(outcome), **outcome})
+
+
+# Share of reports read incompletely above which the extraction itself is taken to be broken.
+MAX_INCOMPLETE_SHARE = 0.2
+
+INCOMPLETE_REPORTS = """
+SELECT r.report_id
+FROM raw.reports AS r
+JOIN raw.documents AS d ON d.source_sha256 = r.source_sha256 AND d.status = 'ok'
+WHERE NOT EXISTS (SELECT 1 FROM raw.indicators AS i WHERE i.report_id = r.report_id)
+   OR (r.report_type = 'self_evaluation' AND (r.total_score IS NULL OR NOT EXISTS (
+        SELECT 1 FROM raw.funding AS f WHERE f.report_id = r.report_id AND f.source = 'total')))
+   OR (r.report_type = 'performance_target' AND r.budget_total IS NULL)
+"""
+
+
+@asset_check(asset=AssetKey(["raw", "reports"]), name="extraction_complete", blocking=True,
+             description="Reports lack their 总分, funding or indicator rows in more than "
+                         f"{MAX_INCOMPLETE_SHARE:.0%} of cases: the extraction is broken, so the marts wait "
+                         "(a few incomplete reports are SE-24 findings instead, and do not block).")
+def extraction_complete(warehouse: Warehouse) -> AssetCheckResult:
+    with duckdb.connect(warehouse.path, read_only=True) as con:
+        incomplete = [r for (r,) in con.execute(INCOMPLETE_REPORTS).fetchall()]
+        reports = con.execute("SELECT count(*) FROM raw.reports").fetchone()[0]
+    share = len(incomplete) / reports if reports else 0.0
+    return AssetCheckResult(
+        passed=share <= MAX_INCOMPLETE_SHARE, severity=AssetCheckSeverity.ERROR,
+        metadata={"reports": reports, "incomplete": len(incomplete), "share": share,
+                  "examples": MetadataValue.md("\n".join(f"- {r}" for r in incomplete[:10]) or "none")})
