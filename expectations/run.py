@@ -65,13 +65,13 @@ class SuiteResult:
     failed_rules: list[str] = field(default_factory=list)
 
 
-def run_suite(warehouse: Path, suite: Suite | str) -> SuiteResult:
+def run_suite(warehouse: Path, suite: Suite | str, context=None) -> SuiteResult:
     """Validate one fact table; failures come back as findings."""
     suite = next(s for s in SUITES if s.table == suite) if isinstance(suite, str) else suite
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
             frame = con.execute(f"SELECT * FROM marts.{suite.table}").df()
-        return _validate(suite, suite.prepare(_as_float(frame)))
+        return _validate(suite, suite.prepare(_as_float(frame)), context or _context())
     except Exception as exc:  # the suite could not run: report it, do not stop the run
         finding = {"rule_id": "DQ-RUN", "severity": "HARD", "kind": "extraction",
                    "table_name": suite.table, "report_id": None, "row_key": None, "field": None,
@@ -80,8 +80,32 @@ def run_suite(warehouse: Path, suite: Suite | str) -> SuiteResult:
         return SuiteResult(suite.table, False, 0, [finding], ["DQ-RUN"])
 
 
-def run_checks(warehouse: Path) -> list[SuiteResult]:
-    return [run_suite(warehouse, suite) for suite in SUITES]
+def run_checks(warehouse: Path, docs: Path | None = None) -> list[SuiteResult]:
+    """Every suite; with ``docs``, GE Data Docs of this run are written to that folder too."""
+    context = _context()
+    results = [run_suite(warehouse, suite, context) for suite in SUITES]
+    if docs is not None:
+        context.add_data_docs_site(site_name="jixiao", site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+        context.build_data_docs()
+    return results
+
+
+def docs_path(warehouse: Path) -> Path:
+    """Where the GE Data Docs go (``JIXIAO_DQ_DOCS``, default ``dq_docs/`` beside the warehouse)."""
+    return Path(os.environ.get("JIXIAO_DQ_DOCS", Path(warehouse).parent / "dq_docs")).resolve()
+
+
+def _context():
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
 
 
 def finding_id(finding: dict) -> str:
@@ -135,23 +159,21 @@ def _as_float(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _validate(suite: Suite, frame: pd.DataFrame) -> SuiteResult:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+def _validate(suite: Suite, frame: pd.DataFrame, context) -> SuiteResult:
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    # A validation definition (not batch.validate) so that the result is stored for Data Docs.
     batch = (context.data_sources.add_pandas(suite.table)
              .add_dataframe_asset(suite.table)
-             .add_batch_definition_whole_dataframe("all")
-             .get_batch(batch_parameters={"dataframe": frame}))
-    gx_suite = gx.ExpectationSuite(name=suite.table)
+             .add_batch_definition_whole_dataframe("all"))
+    gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.table))
     for i, contract in enumerate(suite.contracts):
         expectation = getattr(gx.expectations, contract.expectation)(
             column=contract.column, meta={"contract": i}, **contract.kwargs)
         gx_suite.add_expectation(expectation)
-    validation = batch.validate(gx_suite, result_format={
+    definition = context.validation_definitions.add(
+        gx.ValidationDefinition(name=suite.table, data=batch, suite=gx_suite))
+    validation = definition.run(batch_parameters={"dataframe": frame}, result_format={
         "result_format": "COMPLETE", "unexpected_index_column_names": suite.key})
 
     result = SuiteResult(suite.table, bool(validation.success), len(frame))

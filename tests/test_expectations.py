@@ -171,3 +171,12 @@ def test_a_suite_that_cannot_run_is_a_finding_not_a_crash(tmp_path):
     result = run_suite(empty, "fct_score")
     assert not result.success
     assert [f["rule_id"] for f in result.findings] == ["DQ-RUN"]
+
+
+def test_data_docs_are_built_into_the_folder(warehouse, tmp_path):
+    docs = tmp_path / "dq_docs"
+    run_checks(warehouse, docs)
+    assert (docs / "index.html").is_file()
+    assert {p.parent.parent.parent.name for p in (docs / "validations").rglob("*.html")} == {
+        "fct_indicator", "fct_funding", "fct_score", "fct_spend_plan", "fct_project_budget",
+        "fct_target_indicator"}

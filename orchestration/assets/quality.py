@@ -18,15 +18,17 @@ FACTS = ["fct_funding", "fct_indicator", "fct_score", "fct_spend_plan", "fct_pro
        description="Every failed data-quality contract, one row per offending fact row "
                    "(rule, severity, kind, report, observed, expected).")
 def dq_findings(context: AssetExecutionContext, warehouse: Warehouse) -> None:
-    from expectations.run import run_checks, write_findings
+    from expectations.run import docs_path, run_checks, write_findings
 
-    results = run_checks(Path(warehouse.path))
+    docs = docs_path(Path(warehouse.path))
+    results = run_checks(Path(warehouse.path), docs)
     count = write_findings(Path(warehouse.path), results)
     by_rule = {}
     for result in results:
         for finding in result.findings:
             by_rule[finding["rule_id"]] = by_rule.get(finding["rule_id"], 0) + 1
-    context.add_output_metadata({"findings": count, **{f"rule {r}": n for r, n in sorted(by_rule.items())}})
+    context.add_output_metadata({"findings": count, "data_docs": MetadataValue.path(str(docs / "index.html")),
+                                 **{f"rule {r}": n for r, n in sorted(by_rule.items())}})
 
 
 def _contracts_check(fact: str):
