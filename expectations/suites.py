@@ -49,11 +49,22 @@ def _indicators(df: pd.DataFrame) -> pd.DataFrame:
         df["score_basis"] == "proportional")
     df["not_applicable_weight_unscored"] = df["weight"].where(
         df["is_not_applicable"].astype(bool) & df["score"].isna())
+    df["satisfaction_not_measured"] = (df["is_satisfaction"].astype(bool)
+                                       & df["is_not_done"].astype(bool)).astype(float)
+    df["ex_post_cost_target"] = df["is_ex_post_cost_target"].astype(bool).astype(float)
     return df
 
 
+AMOUNTS = ["initial_budget", "annual_budget", "executed"]
+
+
 def _funding(df: pd.DataFrame) -> pd.DataFrame:
+    parts = df[df["funding_source"] != "total"].groupby("report_id")[AMOUNTS].sum(min_count=1)
     df = df[df["funding_source"] == "total"].copy()
+    # SE-15 per column: 当年财政拨款 + 上年结转 + 其他资金 = 年度资金总额, where any part is filled
+    gaps = df[["report_id", *AMOUNTS]].set_index("report_id") - parts.reindex(df["report_id"]).values
+    df["parts_minus_total"] = (-gaps).abs().max(axis=1, skipna=True).where(
+        parts.reindex(df["report_id"]).notna().any(axis=1)).values
     budget = df["annual_budget"].where(df["annual_budget"] != 0)
     df["rate_difference"] = df["execution_rate"] - df["executed"] / budget
     df["executed_minus_budget"] = df["executed"] - df["annual_budget"]
@@ -70,8 +81,12 @@ def _scores(df: pd.DataFrame) -> pd.DataFrame:
     df["weight_sum"] = df["funding_weight"].fillna(0) + df["indicator_weight_sum"].fillna(0)
     # A report we did not read completely is an extraction finding (SE-24), never a document one:
     # its sums would accuse the publication of our own failure.
+    df["has_satisfaction"] = df["has_satisfaction_indicator"].astype(bool).astype(float)
+    df["split_deviation"] = pd.concat([(df["output_weight"] - 50).abs(), (df["benefit_weight"] - 30).abs(),
+                                       (df["satisfaction_weight"] - 10).abs()], axis=1).max(axis=1)
     incomplete = df["total_score"].isna() | (df["indicator_count"] == 0)
-    df.loc[incomplete, ["total_difference", "weight_sum", "total_weight"]] = float("nan")
+    df.loc[incomplete, ["total_difference", "weight_sum", "total_weight", "has_satisfaction",
+                        "split_deviation"]] = float("nan")
     return df
 
 
@@ -99,8 +114,21 @@ def _targets(df: pd.DataFrame) -> pd.DataFrame:
     df["percent_target"] = df["target_value"].where(df["target_unit_family"] == "percent")
     deadline = pd.to_datetime(df["target_deadline"], errors="coerce")
     df["deadline_year_minus_fiscal_year"] = deadline.dt.year - df["fiscal_year"]
+    # TT-08, on the table's first row: 产出, 效益 and 满意度 each present, 效益 not only a grade
+    df = df.sort_values(["report_id", "indicator_index"])
+    first = ~df["report_id"].duplicated()
+    present = df.groupby("report_id")["level1_code"].agg(
+        lambda codes: len({"OUT", "BEN", "SAT"} - {"OUT" if c == "COST" else c for c in codes}))
+    benefit = df[df["level1_code"] == "BEN"].groupby("report_id")["target_comparator"].agg(
+        lambda comparators: float(bool(len(comparators)) and set(comparators) <= {"qual", "text", "na"}))
+    df["level1_missing"] = df["report_id"].map(present).where(first)
+    df["benefit_only_qualitative"] = df["report_id"].map(benefit).fillna(0).where(first)
     return df
 
+
+# 指标值确定依据 (财预〔2021〕101号): the standards, and the local words that map onto them
+# (年初计划 → 计划标准, 文件要求 → 计划标准, 经验标准 → 其他). 调查问卷 is a method, not a standard.
+BASES = ["计划标准", "行业标准", "历史标准", "预算支出标准", "成本标准", "其他", "年初计划", "文件要求", "经验标准"]
 
 BETWEEN = "ExpectColumnValuesToBeBetween"
 IN_SET = "ExpectColumnValuesToBeInSet"
@@ -124,6 +152,13 @@ SUITES = [
                  "得分与按完成比例计算的得分相差超过1分",
                  "the score differs from the proportional score by more than 1 point",
                  BETWEEN, {"min_value": -1, "max_value": 1}, "±1 point"),
+        Contract("SE-10", "WARN", "document", "satisfaction_not_measured",
+                 "满意度调查未做，分值未得", "the satisfaction survey was not carried out",
+                 BETWEEN, {"max_value": 0}),
+        Contract("SE-18", "WARN", "document", "ex_post_cost_target",
+                 "成本指标值等于年末预算数或执行数（事后填写）",
+                 "the cost target equals the year-end budget or the amount spent (written after the fact)",
+                 BETWEEN, {"max_value": 0}, "to the yuan"),
         Contract("SE-14", "HARD", "document", "not_applicable_weight_unscored",
                  "不适用的指标仍占分值却未评分", "a 不适用 indicator keeps its weight but has no score",
                  BETWEEN, {"max_value": 0}),
@@ -138,6 +173,10 @@ SUITES = [
         Contract("SE-04", "HARD", "document", "score_minus_weight",
                  "预算执行得分超过分值", "budget-execution score is above its weight",
                  BETWEEN, {"max_value": 0}),
+        Contract("SE-15", "HARD", "document", "parts_minus_total",
+                 "当年财政拨款、上年结转与其他资金之和不等于年度资金总额",
+                 "current-year, carried-over and other funds do not add up to the total",
+                 BETWEEN, {"max_value": 0.005}, "±0.005 万元"),
         Contract("SE-03", "WARN", "document", "weight",
                  "预算执行率分值不是10分", "the budget-execution weight is not 10",
                  BETWEEN, {"min_value": 10, "max_value": 10}),
@@ -160,6 +199,13 @@ SUITES = [
         Contract("SE-05", "HARD", "document", "total_weight",
                  "总分分值不是100", "total weight is not 100",
                  BETWEEN, {"min_value": 100, "max_value": 100}),
+        Contract("SE-09", "WARN", "document", "has_satisfaction",
+                 "没有满意度指标", "there is no satisfaction indicator",
+                 BETWEEN, {"min_value": 1}),
+        Contract("SE-20", "WARN", "document", "split_deviation",
+                 "产出/效益/满意度分值偏离50/30/10超过10分",
+                 "the 产出/效益/满意度 weights stray more than 10 points from 50/30/10",
+                 BETWEEN, {"max_value": 10}, "10 points"),
         Contract("SE-24", "HARD", "extraction", "total_score",
                  "未读到总分行", "the 总分 row was not read",
                  NOT_NULL),
@@ -187,6 +233,15 @@ SUITES = [
         Contract("TT-05", "WARN", "document", "cost_comparator",
                  "成本指标不是反向指标（应为≤）", "a cost target is not an upper bound (≤)",
                  IN_SET, {"value_set": ["<=", "<", "="]}),
+        Contract("TT-07", "WARN", "document", "basis",
+                 "指标值确定依据不是公认的标准", "the basis of the target is not a recognised standard",
+                 IN_SET, {"value_set": BASES}),
+        Contract("TT-08", "WARN", "document", "level1_missing",
+                 "缺少产出、效益或满意度指标", "the table lacks an 产出, 效益 or 满意度 indicator",
+                 BETWEEN, {"max_value": 0}),
+        Contract("TT-08", "WARN", "document", "benefit_only_qualitative",
+                 "效益指标只有定性等级", "the 效益 indicators are only a qualitative grade",
+                 BETWEEN, {"max_value": 0}),
         Contract("TT-09", "HARD", "document", "percent_target",
                  "百分比指标值超过100%", "a percentage target is above 100%",
                  BETWEEN, {"max_value": 100}),

@@ -16,26 +16,30 @@ INSERT INTO staging.int_reports VALUES ('over', 2023, 'o1', '某部门', '某办
 CREATE SCHEMA marts;
 CREATE TABLE marts.fct_indicator (report_id VARCHAR, indicator_index INTEGER,
     weight DECIMAL(20,6), score DECIMAL(20,6), deviation VARCHAR, actual_status VARCHAR,
-    score_basis VARCHAR, score_recomputed DECIMAL(20,6), is_not_applicable BOOLEAN, is_not_done BOOLEAN);
+    score_basis VARCHAR, score_recomputed DECIMAL(20,6), is_not_applicable BOOLEAN, is_not_done BOOLEAN,
+    is_satisfaction BOOLEAN DEFAULT false, is_ex_post_cost_target BOOLEAN DEFAULT false);
 CREATE TABLE marts.fct_funding (report_id VARCHAR, funding_source VARCHAR, initial_budget DECIMAL(20,6),
     annual_budget DECIMAL(20,6), executed DECIMAL(20,6), weight DECIMAL(20,6), execution_rate DECIMAL(20,6),
     adjustment_ratio DECIMAL(20,6), score DECIMAL(20,6));
 CREATE TABLE marts.fct_score (report_id VARCHAR, total_weight DECIMAL(20,6), total_score DECIMAL(20,6),
     funding_weight DECIMAL(20,6), funding_score DECIMAL(20,6), indicator_count INTEGER,
-    indicator_weight_sum DECIMAL(20,6), indicator_score_sum DECIMAL(20,6));
+    indicator_weight_sum DECIMAL(20,6), indicator_score_sum DECIMAL(20,6), output_weight DECIMAL(20,6),
+    benefit_weight DECIMAL(20,6), satisfaction_weight DECIMAL(20,6), has_satisfaction_indicator BOOLEAN);
 INSERT INTO marts.fct_indicator VALUES
-    ('clean', 1, 20, 20, NULL, 'met', 'met', 20, false, false),
+    ('clean', 1, 20, 20, NULL, 'met', 'met', 20, false, false, false, false),
     -- 民生保障经费 献血: 19 of 20 with the reason written
-    ('clean', 2, 10, 9.5, '区献血办下达指标未完成', 'not_met', 'printed', 9.5, false, false),
-    ('clean', 3, NULL, NULL, NULL, 'not_applicable', 'not_assessed', NULL, true, false),
-    ('clean', 4, 5, 0, '未做', 'blank', 'not_done', 0, false, true),
-    ('over', 1, 10, 12, NULL, 'met', 'met', 10, false, false),
-    ('negative', 1, 5, -1, NULL, 'met', 'met', 5, false, false),
+    ('clean', 2, 10, 9.5, '区献血办下达指标未完成', 'not_met', 'printed', 9.5, false, false, false, false),
+    ('clean', 3, NULL, NULL, NULL, 'not_applicable', 'not_assessed', NULL, true, false, false, false),
+    -- 城市居民最低生活保障: satisfaction 未做 (SE-10); a cost target ≤1168.685052 万元 = the budget (SE-18)
+    ('clean', 4, 5, 0, '未做', 'blank', 'not_done', 0, false, true, true, false),
+    ('clean', 5, 10, 10, NULL, 'met', 'met', 10, false, false, false, true),
+    ('over', 1, 10, 12, NULL, 'met', 'met', 10, false, false, false, false),
+    ('negative', 1, 5, -1, NULL, 'met', 'met', 5, false, false, false, false),
     -- 城乡基层党组织服务群众经费: 113 → 110, 9 of 10, no reason (SE-11, SE-13: 9.73)
-    ('missed', 1, 10, 9, NULL, 'not_met', 'proportional', 9.734513, false, false),
+    ('missed', 1, 10, 9, NULL, 'not_met', 'proportional', 9.734513, false, false, false, false),
     -- 老旧小区完善类改造项目: 达到目标 but 8 of 10 (SE-11, SE-12)
-    ('claims', 1, 10, 8, NULL, 'met', 'met', 10, false, false),
-    ('unscored', 1, 10, NULL, NULL, 'not_applicable', 'not_assessed', NULL, true, false);
+    ('claims', 1, 10, 8, NULL, 'met', 'met', 10, false, false, false, false),
+    ('unscored', 1, 10, NULL, NULL, 'not_applicable', 'not_assessed', NULL, true, false, false, false);
 INSERT INTO marts.fct_funding VALUES
     ('clean', 'total', 10.15, 10.15, 10.15, 10, 1.0, 1.0, 10),
     ('clean', 'current_year', 10.15, 10.15, 10.15, NULL, 1.0, 1.0, NULL),
@@ -46,10 +50,13 @@ INSERT INTO marts.fct_funding VALUES
     ('cut', 'total', 7.875, 1.925, 1.925, 10, 1.0, 0.244444, 10),
     ('weight5', 'total', 1, 1, 1, 5, 1.0, 1.0, 5);
 INSERT INTO marts.fct_score VALUES
-    ('clean', 100, 98, 10, 10, 8, 90, 88),
-    -- 城市居民最低生活保障: indicator weights sum to 100 under 总分 100, funding 10 dropped
-    ('sum100', 100, 95, 10, 10, 8, 100, 95),
-    ('no_total', 100, NULL, 10, 10, 0, NULL, NULL);
+    ('clean', 100, 98, 10, 10, 8, 90, 88, 50, 30, 10, true),
+    -- 城市居民最低生活保障: indicator weights sum to 100 under 总分 100, funding 10 dropped;
+    -- split 70 / 25 / 5 like 重阳节走访慰问经费 (SE-20)
+    ('sum100', 100, 95, 10, 10, 8, 100, 95, 70, 25, 5, true),
+    ('no_total', 100, NULL, 10, 10, 0, NULL, NULL, NULL, NULL, NULL, false),
+    -- 第五次全国经济普查: no satisfaction indicator at all (SE-09)
+    ('nosurvey', 100, 100, 10, 10, 6, 90, 90, 55, 35, 0, false);
 CREATE TABLE marts.fct_spend_plan (report_id VARCHAR, month INTEGER, cumulative_amount DECIMAL(20,6),
     budget_total DECIMAL(20,6));
 INSERT INTO marts.fct_spend_plan VALUES
@@ -61,18 +68,21 @@ CREATE TABLE marts.fct_project_budget (report_id VARCHAR, budget_total DECIMAL(2
 INSERT INTO marts.fct_project_budget VALUES ('plan', 56.5, 56.5, NULL), ('down', 20, 15, 4);
 CREATE TABLE marts.fct_target_indicator (report_id VARCHAR, indicator_index INTEGER, fiscal_year INTEGER,
     is_cost BOOLEAN, target_comparator VARCHAR, target_value DECIMAL(20,6), target_unit_family VARCHAR,
-    target_annual_yuan DECIMAL(20,2), target_deadline DATE, budget_total_yuan DECIMAL(20,2));
+    target_annual_yuan DECIMAL(20,2), target_deadline DATE, budget_total_yuan DECIMAL(20,2),
+    level1_code VARCHAR, basis VARCHAR);
 INSERT INTO marts.fct_target_indicator VALUES
     -- 编外大学生工资: 12976.25元/月 × 12 = 155 715 元 against 155 700: rounding, no finding
-    ('plan', 1, 2024, true, '<=', 12976.25, 'money_yuan', 155715, NULL, 155700),
-    ('plan', 2, 2024, false, '>=', 95, 'percent', NULL, NULL, 155700),
-    ('plan', 3, 2024, false, 'before', NULL, 'date', NULL, '2024-12-31', 155700),
+    ('plan', 1, 2024, true, '<=', 12976.25, 'money_yuan', 155715, NULL, 155700, 'OUT', '计划标准'),
+    ('plan', 2, 2024, false, '>=', 95, 'percent', NULL, NULL, 155700, 'SAT', '历史标准'),
+    ('plan', 3, 2024, false, 'before', NULL, 'date', NULL, '2024-12-31', 155700, 'OUT', '文件要求'),
+    ('plan', 4, 2024, false, '>=', 30, 'households', NULL, NULL, 155700, 'BEN', '计划标准'),
+    -- no 效益 row (TT-08); a satisfaction target based on 调查问卷, a method (TT-07)
     -- 财政所经费: ≤1万元/季度 → 40 000 元 a year against a 20 000 元 budget
-    ('down', 1, 2024, true, '<=', 1, 'money_yuan', 40000, NULL, 200000 / 10),
+    ('down', 1, 2024, true, '<=', 1, 'money_yuan', 40000, NULL, 200000 / 10, 'OUT', '经验标准'),
     -- 社区保洁费: ≥54545元/月, a cost target written as a lower bound
-    ('down', 2, 2024, true, '>=', 54545, 'money_yuan', 654540, NULL, 654500 * 2),
-    ('down', 3, 2024, false, '>=', 105, 'percent', NULL, NULL, 20000),
-    ('down', 4, 2024, false, 'before', NULL, 'date', NULL, '2025-06-30', 20000);
+    ('down', 2, 2024, true, '>=', 54545, 'money_yuan', 654540, NULL, 654500 * 2, 'OUT', '年初计划'),
+    ('down', 3, 2024, false, '>=', 105, 'percent', NULL, NULL, 20000, 'SAT', '调查问卷'),
+    ('down', 4, 2024, false, 'before', NULL, 'date', NULL, '2025-06-30', 20000, 'OUT', '行业标准');
 """
 
 
@@ -99,6 +109,8 @@ def test_each_violation_is_one_finding(warehouse):
         ("SE-06", "fct_indicator", "negative/1"),
         ("SE-06", "fct_indicator", "over/1"),
         ("SE-07", "fct_score", "sum100"),
+        ("SE-09", "fct_score", "nosurvey"),
+        ("SE-10", "fct_indicator", "clean/4"),
         ("SE-11", "fct_indicator", "claims/1"),
         ("SE-11", "fct_indicator", "missed/1"),
         ("SE-11", "fct_indicator", "negative/1"),
@@ -107,6 +119,8 @@ def test_each_violation_is_one_finding(warehouse):
         ("SE-14", "fct_indicator", "unscored/1"),
         ("SE-16", "fct_funding", "cut/total"),
         ("SE-17", "fct_funding", "cut/total"),
+        ("SE-18", "fct_indicator", "clean/5"),
+        ("SE-20", "fct_score", "sum100"),
         ("SE-24", "fct_score", "no_total"),
         ("SE-24", "fct_score", "no_total"),
         ("TT-01", "fct_spend_plan", "down/12"),
@@ -114,6 +128,8 @@ def test_each_violation_is_one_finding(warehouse):
         ("TT-03", "fct_project_budget", "down"),
         ("TT-04", "fct_target_indicator", "down/1"),
         ("TT-05", "fct_target_indicator", "down/2"),
+        ("TT-07", "fct_target_indicator", "down/3"),
+        ("TT-08", "fct_target_indicator", "down/1"),
         ("TT-09", "fct_target_indicator", "down/3"),
         ("TT-10", "fct_target_indicator", "down/4"),
     ]
@@ -144,16 +160,16 @@ def test_a_finding_lives_across_runs_open_resolved_reopened(warehouse):
             return con.execute("SELECT office_name, rule_id, open_findings, resolved_findings "
                                "FROM marts.mart_dq_office_year WHERE office_name IS NOT NULL").fetchall()
 
-    assert write_findings(warehouse, run_checks(warehouse)) == 25
+    assert write_findings(warehouse, run_checks(warehouse)) == 31
     first = state()
-    assert write_findings(warehouse, run_checks(warehouse)) == 25
-    assert state() == first and len(first) == 25  # seen twice: still one row each, first_seen kept
+    assert write_findings(warehouse, run_checks(warehouse)) == 31
+    assert state() == first and len(first) == 31  # seen twice: still one row each, first_seen kept
     assert sorted(office_year()) == [("某办公室", "SE-06", 2, 0), ("某办公室", "SE-11", 1, 0),
                                      ("某办公室", "SE-12", 1, 0)]
 
     with duckdb.connect(str(warehouse)) as con:  # the publisher corrects the score
         con.execute("UPDATE marts.fct_indicator SET score = 10 WHERE report_id = 'over'")
-    assert write_findings(warehouse, run_checks(warehouse)) == 24
+    assert write_findings(warehouse, run_checks(warehouse)) == 30
     over = next(k for k in first if k[:2] == ("SE-06", "over/1"))
     assert state()[over] == ("resolved", first[over][1])
     assert sorted(office_year()) == [("某办公室", "SE-06", 1, 1), ("某办公室", "SE-11", 1, 0),

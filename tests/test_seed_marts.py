@@ -1,6 +1,7 @@
 """The marts on all seed reports, against figures worked out by hand from the seed text and the
 national rules (shared/domain/README.md)."""
 
+import re
 from decimal import Decimal
 
 from conftest import query
@@ -55,7 +56,8 @@ def test_target_table_findings_on_the_seeds(seed_warehouse):
     # Worked out from seed 004 (domain reference §4.2): every spending plan climbs to its budget
     # and every budget adds up (TT-01, TT-03: none); 8 cost targets exceed the budget over a year
     # (TT-04, see tests/test_queries.py); 社区保洁费 writes its cost as ≥54545元/月 (TT-05);
-    # percentages stay within 100 and deadlines within 2024 (TT-09, TT-10: none).
+    # percentages stay within 100 and deadlines within 2024 (TT-09, TT-10: none); every table bases
+    # its satisfaction target on 调查问卷, a method (TT-07), and values its only 效益 row "优" (TT-08).
     from expectations.run import run_suite
 
     findings = {}
@@ -63,10 +65,15 @@ def test_target_table_findings_on_the_seeds(seed_warehouse):
         for f in run_suite(seed_warehouse, table).findings:
             findings.setdefault(f["rule_id"], set()).add(f["report_id"])
     names = dict(query(seed_warehouse, "SELECT report_id, project_name FROM raw.reports"))
+    every_table = sorted(n for (n,) in query(
+        seed_warehouse, "SELECT project_name FROM raw.reports WHERE report_type = 'performance_target'"))
+    assert len(every_table) == 15
     assert {rule: sorted(names[r] for r in reports) for rule, reports in findings.items()} == {
         "TT-04": sorted(["2022年非税收入奖励", "社区办公费", "2024年街道体制经费", "财政所经费", "统计专项业务经费",
                          "省专班环保工作经费", "燕办十一小区公厕路灯日常维护、路灯电费", "征兵工作经费"]),
         "TT-05": ["社区保洁费"],
+        "TT-07": every_table,
+        "TT-08": every_table,
     }
 
 
@@ -82,23 +89,40 @@ def test_self_evaluation_findings_on_the_seeds(seed_warehouse):
         for f in run_suite(seed_warehouse, table).findings:
             findings.setdefault(f["rule_id"], set()).add(names[f["report_id"]])
 
-    # SE-05 / SE-07 from the records themselves: weights not adding up to 100 (most tables print
-    # 10 + 100 under 总分 100; two add up to 90), and totals not the sum of their parts.
-    weights_off, totals_off = set(), set()
+    # The counting rules straight from the transcribed records, without the warehouse:
+    # SE-05 weights not adding up to 100 (65 tables print 10 + 100 under 总分 100, two 10 + 95,
+    # two 10 + 80); SE-07 totals not the sum of their parts; SE-09 no satisfaction row; SE-10 未做
+    # in a satisfaction row; SE-18 a cost target naming the year-end budget or the amount spent;
+    # SE-20 产出 / 效益 / 满意度 weights more than 10 points from 50 / 30 / 10.
+    off = {rule: set() for rule in ("SE-05", "SE-07", "SE-09", "SE-10", "SE-18", "SE-20")}
     for r in transcribed("selfeval_dahongmen_2023.jsonl"):
+        name, rows = r["project_name"], r["indicators"]
         funding = next(f for f in r["funding"] if f["source"] == "total")
-        weight = (funding["weight"] or 0) + sum(i.get("weight") or 0 for i in r["indicators"])
-        score = (funding["score"] or 0) + sum(i.get("score") or 0 for i in r["indicators"])
+        weight = (funding["weight"] or 0) + sum(i.get("weight") or 0 for i in rows)
+        score = (funding["score"] or 0) + sum(i.get("score") or 0 for i in rows)
+        satisfaction = [i for i in rows if "满意" in (i.get("level1") or "")]
         if weight != 100 or r.get("total_weight") != 100:
-            weights_off.add(r["project_name"])
+            off["SE-05"].add(name)
         if r.get("total_score") is not None and abs(r["total_score"] - score) > 0.5:
-            totals_off.add(r["project_name"])
+            off["SE-07"].add(name)
+        if not [i for i in satisfaction if any(i.get(k) for k in ("level3", "target", "actual", "weight"))]:
+            off["SE-09"].add(name)
+        if any("未做" in f"{i.get('actual')}{i.get('score_text')}{i.get('deviation')}" for i in satisfaction):
+            off["SE-10"].add(name)
+        for i in rows:
+            for number, unit in re.findall(r"([\d.]+)(万|元)", (i.get("target") or "").replace(" ", "")):
+                amount = float(number) / (1 if unit == "万" else 10000)
+                if "成本" in (i.get("level2") or "") and any(
+                        x is not None and abs(amount - x) < 1e-9 for x in (funding["annual_budget"], funding["executed"])):
+                    off["SE-18"].add(name)
+        split = [sum(i.get("weight") or 0 for i in rows if key in (i.get("level1") or "")) for key in "产效满"]
+        if max(abs(split[0] - 50), abs(split[1] - 30), abs(split[2] - 10)) > 10:
+            off["SE-20"].add(name)
 
     assert findings == {
         # 2023 年乡村医生基本待遇经费: 12.6 / 10.15 / 10.15 printed 80.5% (executed ÷ initial)
         "SE-01": {"2023 年乡村医生基本待遇经费"},
-        "SE-05": weights_off,
-        "SE-07": totals_off,
+        **off,
         # 项目数量 113 → 110, 9 of 10, no reason given
         "SE-11": {"城乡基层党组织服务群众经费"},
         # 满意度 "达到 95% / 达到目标 / 10 / 8"
@@ -109,4 +133,5 @@ def test_self_evaluation_findings_on_the_seeds(seed_warehouse):
         # the cuts, each spent in full so that 执行率 prints 100%
         "SE-17": {"2023 年退养人员医疗费", "2023 年城镇登记失业人员送温暖", "2023 年城镇登记失业人员自采暖补贴"},
     }
-    assert len(weights_off) == 69 and len(totals_off) == 68
+    assert {rule: len(names) for rule, names in off.items()} == {
+        "SE-05": 69, "SE-07": 68, "SE-09": 3, "SE-10": 26, "SE-18": 59, "SE-20": 54}

@@ -19,14 +19,8 @@ indicators as (
     group by fiscal_year, {{ keys | join(', ') }}
 ),
 
--- SE-18: a cost target equal to the year-end budget or the amount spent was written after the fact
 ex_post as (
-    select i.report_id
-    from {{ ref('fct_indicator') }} as i
-    inner join {{ ref('fct_funding') }} as f on f.report_id = i.report_id and f.funding_source = 'total'
-    where i.is_cost and i.target_value_yuan is not null
-        and (i.target_value_yuan = f.annual_budget_yuan or i.target_value_yuan = f.executed_yuan)
-    group by i.report_id
+    select distinct report_id from {{ ref('fct_indicator') }} where is_ex_post_cost_target
 ),
 
 summary as (
