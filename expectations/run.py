@@ -67,10 +67,10 @@ class SuiteResult:
 
 def run_suite(warehouse: Path, suite: Suite | str, context=None) -> SuiteResult:
     """Validate one fact table; failures come back as findings."""
-    suite = next(s for s in SUITES if s.table == suite) if isinstance(suite, str) else suite
+    suite = next(s for s in SUITES if s.label == suite) if isinstance(suite, str) else suite
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            frame = con.execute(f"SELECT * FROM marts.{suite.table}").df()
+            frame = con.execute(suite.query or f"SELECT * FROM marts.{suite.table}").df()
         return _validate(suite, suite.prepare(_as_float(frame)), context or _context())
     except Exception as exc:  # the suite could not run: report it, do not stop the run
         finding = {"rule_id": "DQ-RUN", "severity": "HARD", "kind": "extraction",
@@ -163,16 +163,16 @@ def _validate(suite: Suite, frame: pd.DataFrame, context) -> SuiteResult:
     import great_expectations as gx
 
     # A validation definition (not batch.validate) so that the result is stored for Data Docs.
-    batch = (context.data_sources.add_pandas(suite.table)
-             .add_dataframe_asset(suite.table)
+    batch = (context.data_sources.add_pandas(suite.label)
+             .add_dataframe_asset(suite.label)
              .add_batch_definition_whole_dataframe("all"))
-    gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.table))
+    gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.label))
     for i, contract in enumerate(suite.contracts):
         expectation = getattr(gx.expectations, contract.expectation)(
             column=contract.column, meta={"contract": i}, **contract.kwargs)
         gx_suite.add_expectation(expectation)
     definition = context.validation_definitions.add(
-        gx.ValidationDefinition(name=suite.table, data=batch, suite=gx_suite))
+        gx.ValidationDefinition(name=suite.label, data=batch, suite=gx_suite))
     validation = definition.run(batch_parameters={"dataframe": frame}, result_format={
         "result_format": "COMPLETE", "unexpected_index_column_names": suite.key})
 

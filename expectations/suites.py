@@ -36,6 +36,12 @@ class Suite:
     key: list[str]  # columns that name a row in a finding
     prepare: callable  # DataFrame → DataFrame with the computed columns
     contracts: list[Contract]
+    query: str | None = None  # rows to check, when not the whole table (cross-document rules)
+    name: str | None = None  # when another suite checks the same table
+
+    @property
+    def label(self) -> str:
+        return self.name or self.table
 
 
 def _indicators(df: pd.DataFrame) -> pd.DataFrame:
@@ -123,6 +129,27 @@ def _targets(df: pd.DataFrame) -> pd.DataFrame:
         lambda comparators: float(bool(len(comparators)) and set(comparators) <= {"qual", "text", "na"}))
     df["level1_missing"] = df["report_id"].map(present).where(first)
     df["benefit_only_qualitative"] = df["report_id"].map(benefit).fillna(0).where(first)
+    return df
+
+
+# X-02: a project's 年初预算数 in its self-evaluation against the 预算数 approved in its target table
+# of the same year (project matched on 项目编码, else name; see dim_project).
+INITIAL_VS_APPROVED = """
+SELECT f.report_id, f.initial_budget, b.budget_total,
+       f.initial_budget - b.budget_total AS initial_minus_approved
+FROM marts.fct_funding AS f
+JOIN marts.fct_project_budget AS b ON b.project_key = f.project_key AND b.fiscal_year = f.fiscal_year
+WHERE f.funding_source = 'total'
+"""
+
+
+def _target_changes(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["report_id"] = df["self_evaluation_report_id"].fillna(df["target_report_id"])
+    df["row"] = (df["target_indicator_index"].astype("string").fillna("-") + "~"
+                 + df["self_evaluation_indicator_index"].astype("string").fillna("-"))
+    df["approved_target_kept"] = (df["match_status"] == "matched") & ~df["is_target_changed"].fillna(False).astype(bool)
+    df["approved_target_kept"] = df["approved_target_kept"].astype(float)
     return df
 
 
@@ -249,4 +276,16 @@ SUITES = [
                  "时效指标的截止年份不是预算年度", "a deadline falls outside the budget year",
                  BETWEEN, {"min_value": 0, "max_value": 0}),
     ]),
+    Suite("mart_target_vs_actual", ["report_id", "row"], _target_changes, [
+        Contract("X-01", "WARN", "document", "approved_target_kept",
+                 "自评指标与预算批复的绩效目标不一致（增删或改变指标值）",
+                 "the self-evaluation adds, drops or changes an indicator approved with the budget",
+                 BETWEEN, {"min_value": 1}),
+    ]),
+    Suite("fct_funding", ["report_id"], lambda df: df, [
+        Contract("X-02", "WARN", "document", "initial_minus_approved",
+                 "自评表年初预算数不等于绩效目标表预算数",
+                 "the self-evaluation's initial budget differs from the approved budget",
+                 BETWEEN, {"min_value": -0.005, "max_value": 0.005}, "±0.005 万元"),
+    ], query=INITIAL_VS_APPROVED, name="initial_vs_approved"),
 ]

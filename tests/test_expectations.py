@@ -83,6 +83,20 @@ INSERT INTO marts.fct_target_indicator VALUES
     ('down', 2, 2024, true, '>=', 54545, 'money_yuan', 654540, NULL, 654500 * 2, 'OUT', '年初计划'),
     ('down', 3, 2024, false, '>=', 105, 'percent', NULL, NULL, 20000, 'SAT', '调查问卷'),
     ('down', 4, 2024, false, 'before', NULL, 'date', NULL, '2025-06-30', 20000, 'OUT', '行业标准');
+-- One project with a target table ('plan', budget 56.5) and a self-evaluation ('cut', 年初 7.875).
+ALTER TABLE marts.fct_funding ADD COLUMN project_key VARCHAR;
+ALTER TABLE marts.fct_funding ADD COLUMN fiscal_year INTEGER;
+UPDATE marts.fct_funding SET project_key = 'p1', fiscal_year = 2024 WHERE report_id = 'cut';
+ALTER TABLE marts.fct_project_budget ADD COLUMN project_key VARCHAR;
+ALTER TABLE marts.fct_project_budget ADD COLUMN fiscal_year INTEGER;
+UPDATE marts.fct_project_budget SET project_key = 'p1', fiscal_year = 2024 WHERE report_id = 'plan';
+CREATE TABLE marts.mart_target_vs_actual (target_report_id VARCHAR, target_indicator_index INTEGER,
+    self_evaluation_report_id VARCHAR, self_evaluation_indicator_index INTEGER, match_status VARCHAR,
+    is_target_changed BOOLEAN);
+INSERT INTO marts.mart_target_vs_actual VALUES
+    ('plan', 1, 'cut', 1, 'matched', false),
+    ('plan', 2, 'cut', 2, 'matched', true),      -- ≥90% approved, ≥95% self-evaluated
+    ('plan', 3, NULL, NULL, 'target_only', NULL); -- approved, never evaluated
 """
 
 
@@ -132,10 +146,13 @@ def test_each_violation_is_one_finding(warehouse):
         ("TT-08", "fct_target_indicator", "down/1"),
         ("TT-09", "fct_target_indicator", "down/3"),
         ("TT-10", "fct_target_indicator", "down/4"),
+        ("X-01", "mart_target_vs_actual", "cut/2~2"),
+        ("X-01", "mart_target_vs_actual", "plan/3~-"),
+        ("X-02", "fct_funding", "cut"),
     ]
     assert {r.table: r.success for r in results} == {
         "fct_indicator": False, "fct_funding": False, "fct_score": False, "fct_spend_plan": False,
-        "fct_project_budget": False, "fct_target_indicator": False}
+        "fct_project_budget": False, "fct_target_indicator": False, "mart_target_vs_actual": False}
 
 
 def test_finding_rows_carry_severity_kind_and_values(warehouse):
@@ -160,16 +177,16 @@ def test_a_finding_lives_across_runs_open_resolved_reopened(warehouse):
             return con.execute("SELECT office_name, rule_id, open_findings, resolved_findings "
                                "FROM marts.mart_dq_office_year WHERE office_name IS NOT NULL").fetchall()
 
-    assert write_findings(warehouse, run_checks(warehouse)) == 31
+    assert write_findings(warehouse, run_checks(warehouse)) == 34
     first = state()
-    assert write_findings(warehouse, run_checks(warehouse)) == 31
-    assert state() == first and len(first) == 31  # seen twice: still one row each, first_seen kept
+    assert write_findings(warehouse, run_checks(warehouse)) == 34
+    assert state() == first and len(first) == 34  # seen twice: still one row each, first_seen kept
     assert sorted(office_year()) == [("某办公室", "SE-06", 2, 0), ("某办公室", "SE-11", 1, 0),
                                      ("某办公室", "SE-12", 1, 0)]
 
     with duckdb.connect(str(warehouse)) as con:  # the publisher corrects the score
         con.execute("UPDATE marts.fct_indicator SET score = 10 WHERE report_id = 'over'")
-    assert write_findings(warehouse, run_checks(warehouse)) == 30
+    assert write_findings(warehouse, run_checks(warehouse)) == 33
     over = next(k for k in first if k[:2] == ("SE-06", "over/1"))
     assert state()[over] == ("resolved", first[over][1])
     assert sorted(office_year()) == [("某办公室", "SE-06", 1, 1), ("某办公室", "SE-11", 1, 0),
@@ -195,4 +212,4 @@ def test_data_docs_are_built_into_the_folder(warehouse, tmp_path):
     assert (docs / "index.html").is_file()
     assert {p.parent.parent.parent.name for p in (docs / "validations").rglob("*.html")} == {
         "fct_indicator", "fct_funding", "fct_score", "fct_spend_plan", "fct_project_budget",
-        "fct_target_indicator"}
+        "fct_target_indicator", "mart_target_vs_actual", "initial_vs_approved"}

@@ -31,7 +31,7 @@ def self_evaluation(name, department, unit, budget, indicators, total_score):
 
 
 RELIEF = self_evaluation(
-    "2024 年临时救助资金", "某某县民政局", "社会救助股", (50, 40, 30, 0.75, 7.5), [
+    "2024 年临时救助资金", "某某县民政局", "社会救助股", (45, 40, 30, 0.75, 7.5), [
         indicator("产出指标", "数量指标", "救助人数", "≥100人", "95人", 20, 20),
         indicator("产出指标", "时效指标", "发放及时率", "100%", "达到目标", 20, 20),
         indicator("效益指标", "项目实施产生的综合效益", "困难群众生活改善", "有效改善", "达到目标", 30, 30),
@@ -128,4 +128,15 @@ def test_money_in_yuan_next_to_wan_yuan(warehouse):
         SELECT f.annual_budget, f.annual_budget_yuan, f.execution_rate_recomputed, f.adjustment_ratio
         FROM marts.fct_funding f JOIN marts.dim_project p USING (project_key)
         WHERE p.project_code = '51000024P000001' AND f.funding_source = 'total'""") == [
-        (Decimal("40"), Decimal("400000.00"), Decimal("0.75"), Decimal("0.8"))]
+        (Decimal("40"), Decimal("400000.00"), Decimal("0.75"), Decimal("0.888889"))]
+
+
+def test_cross_document_findings(warehouse):
+    # X-01: 满意度 approved at ≥90%, self-evaluated at ≥95%; 人均救助标准 approved, never evaluated;
+    # three self-evaluated indicators were never approved. X-02: 年初预算数 45 against 预算数 50.
+    from expectations.run import run_suite
+
+    changed = run_suite(warehouse, "mart_target_vs_actual").findings
+    assert sorted(f["row_key"].split("/")[1] for f in changed) == ["-~2", "-~3", "-~4", "2~-", "3~5"]
+    [budget] = run_suite(warehouse, "initial_vs_approved").findings
+    assert (budget["rule_id"], budget["observed"]) == ("X-02", "-5")

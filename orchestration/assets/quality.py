@@ -10,7 +10,7 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext
 from ..resources import Warehouse
 
 FACTS = ["fct_funding", "fct_indicator", "fct_score", "fct_spend_plan", "fct_project_budget",
-         "fct_target_indicator"]
+         "fct_target_indicator", "mart_target_vs_actual"]
 
 
 @asset(key=["marts", "dq_findings"], group_name="quality",
