@@ -8,6 +8,7 @@ not in the parsers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import label_key
 
@@ -81,6 +82,7 @@ _REMARK = re.compile(r"[(][^)]*[)]")  # after NFKC, full-width brackets are ASCI
 _INDEXES: dict[int, dict[str, str]] = {}
 
 
+@lru_cache(maxsize=8192)  # a document repeats its labels and short cell texts on every page
 def key(text: str | None) -> str:
     """Label key without bracketed remarks or a leading 其中: "分值（分）" → "分值"."""
     stripped = _REMARK.sub("", label_key(text)).removeprefix("其中:").removeprefix("其中")

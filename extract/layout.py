@@ -12,6 +12,7 @@ table have different numbers of cells, and a table continued on the next page ma
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .text import join_lines
@@ -76,11 +77,11 @@ def read_page(page) -> PageLayout:
     """Read one pdfplumber page into a ``PageLayout``."""
     chars = [c for c in page.chars if c["text"].strip() or c["text"] == " "]
     tables = []
-    for found in page.find_tables():
-        cells = [Cell(*bbox) for bbox in found.cells]
+    for group in ruled_cells(page):
+        cells = [Cell(*bbox) for bbox in group]
         if len(cells) >= 2:
-            x0, top, x1, bottom = found.bbox
-            tables.append(Table(page.page_number, x0, top, x1, bottom, cells))
+            tables.append(Table(page.page_number, min(c.x0 for c in cells), min(c.top for c in cells),
+                                max(c.x1 for c in cells), max(c.bottom for c in cells), cells))
     loose = _assign_chars(chars, tables)
     for table in tables:
         make_bands(table)
@@ -88,6 +89,65 @@ def read_page(page) -> PageLayout:
              for ln in _group_lines(loose)]
     return PageLayout(page.page_number, float(page.width), float(page.height), tables, lines,
                       len(chars))
+
+
+def ruled_cells(page) -> list[list[tuple]]:
+    """The cells of each table ``page.find_tables()`` finds with its default settings, found faster.
+
+    Only the cell search differs from pdfplumber's (see ``_cells``); edges, intersections and the
+    grouping of cells into tables are pdfplumber's own.
+    """
+    from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
+
+    finder = TableFinder.__new__(TableFinder)  # its __init__ would run the slow cell search
+    finder.page, finder.settings = page, TableSettings.resolve(None)
+    intersections = edges_to_intersections(finder.get_edges(), finder.settings.intersection_x_tolerance,
+                                           finder.settings.intersection_y_tolerance)
+    return cells_to_tables(_cells(intersections))
+
+
+def _cells(intersections: dict) -> list[tuple]:
+    """pdfplumber's ``intersections_to_cells``: the same cells in the same order.
+
+    pdfplumber rebuilds both points' edge sets for every pair it tests and scans all later points
+    for those below and to the right of each one; here each point's edge sets are built once and
+    the points of each column and row are looked up. About a tenth of the time per page.
+    """
+    vertical = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in found["v"]}
+                for p, found in intersections.items()}
+    horizontal = {p: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in found["h"]}
+                  for p, found in intersections.items()}
+
+    def connects(p1, p2) -> bool:
+        return ((p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]))
+                or (p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2])))
+
+    points = sorted(intersections)
+    columns: dict = {}  # x → its points, top to bottom
+    rows: dict = {}  # y → its points, left to right
+    for point in points:
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+    cells = []
+    for pt in points:
+        column, row = columns[pt[0]], rows[pt[1]]
+        below = column[column.index(pt) + 1:]
+        right = row[row.index(pt) + 1:]
+        cells.append(_smallest_cell(pt, below, right, intersections, connects))
+    return [cell for cell in cells if cell]
+
+
+def _smallest_cell(pt, below, right, intersections, connects):
+    for below_pt in below:
+        if not connects(pt, below_pt):
+            continue
+        for right_pt in right:
+            if not connects(pt, right_pt):
+                continue
+            corner = (right_pt[0], below_pt[1])
+            if corner in intersections and connects(corner, right_pt) and connects(corner, below_pt):
+                return (pt[0], pt[1], corner[0], corner[1])
+    return None
 
 
 def _assign_chars(chars: list[dict], tables: list[Table]) -> list[dict]:
@@ -183,8 +243,11 @@ def make_bands(table: Table) -> None:
         if not edges or y - edges[-1] > _SNAP:
             edges.append(y)
 
-    def edge_index(y: float) -> int:
-        return min(range(len(edges)), key=lambda i: abs(edges[i] - y))
+    def edge_index(y: float) -> int:  # the nearest edge; the upper one on a tie
+        i = bisect_left(edges, y)
+        if i == len(edges) or (i > 0 and y - edges[i - 1] <= edges[i] - y):
+            return i - 1
+        return i
 
     table.bands = [[] for _ in range(len(edges) - 1)]
     for cell in table.cells:

@@ -128,6 +128,7 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
     running: dict = {}  # reader → (doc index, process, started)
     next_index = 0
     while True:
+        # workers first, so that they run while this process reads the finished documents below
         while tasks and len(running) < jobs:
             index, part, parts = tasks.pop()
             reader, writer = context.Pipe(duplex=False)
@@ -136,6 +137,18 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
             process.start()
             writer.close()
             running[reader] = (index, process, time.monotonic())
+        while next_index < len(docs):
+            doc = docs[next_index]
+            if doc["reason"]:
+                yield Document(doc["path"], doc["sha256"], error=doc["reason"])
+            elif len(doc["outcomes"]) == doc["parts"]:
+                yield _document(doc["path"], doc["sha256"], doc["outcomes"])
+            else:
+                break
+            docs[next_index] = None  # let the layouts go
+            next_index += 1
+        if next_index == len(docs):
+            return
         for reader in wait(list(running), timeout=0.2) if running else []:
             index, process, _ = running.pop(reader)
             try:
@@ -156,15 +169,3 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
                 del running[reader]
                 docs[index]["outcomes"].append(
                     ("error", f"parsing took longer than {timeout:g} s (limit JIXIAO_PARSE_TIMEOUT)"))
-        while next_index < len(docs):
-            doc = docs[next_index]
-            if doc["reason"]:
-                yield Document(doc["path"], doc["sha256"], error=doc["reason"])
-            elif len(doc["outcomes"]) == doc["parts"]:
-                yield _document(doc["path"], doc["sha256"], doc["outcomes"])
-            else:
-                break
-            docs[next_index] = None  # let the layouts go
-            next_index += 1
-        if next_index == len(docs):
-            return

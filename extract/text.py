@@ -9,6 +9,7 @@ EMPTY_MARKS = {"", "—", "-", "/", "－", "–", "——", "--", "／", "―"}
 _LATIN = re.compile(r"[0-9A-Za-z.%\-+()]")
 _NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _PERCENT = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*%$")
+_WHITESPACE = re.compile(r"\s+")
 
 
 def join_lines(lines: list[str]) -> str:
@@ -29,7 +30,7 @@ def join_lines(lines: list[str]) -> str:
 
 def label_key(text: str | None) -> str:
     """A label's comparable form: NFKC, no whitespace, no brackets' width differences."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
 def text_value(text: str | None) -> str | None:
