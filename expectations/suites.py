@@ -75,6 +75,10 @@ def _funding(df: pd.DataFrame) -> pd.DataFrame:
     df["rate_difference"] = df["execution_rate"] - df["executed"] / budget
     df["executed_minus_budget"] = df["executed"] - df["annual_budget"]
     df["score_minus_weight"] = df["score"] - df["weight"]
+    # SE-22: a budget precise to 4+ decimals that another project repeats (3457.17173 / 3457.171733)
+    precise = (df["annual_budget"] * 1000 - (df["annual_budget"] * 1000).round()).abs() > 1e-6
+    key = df["annual_budget"].round(4).where(precise)
+    df["cloned_amount"] = (key.map(key.value_counts()) > 1).astype(float).where(precise)
     df["cut_to_spending"] = ((df["executed"] / df["initial_budget"].where(df["initial_budget"] > 0) < 0.5)
                              & (df["execution_rate"] >= 1)).astype(float)
     return df
@@ -204,6 +208,9 @@ SUITES = [
                  "当年财政拨款、上年结转与其他资金之和不等于年度资金总额",
                  "current-year, carried-over and other funds do not add up to the total",
                  BETWEEN, {"max_value": 0.005}, "±0.005 万元"),
+        Contract("SE-22", "WARN", "document", "cloned_amount",
+                 "与其他项目的全年预算数相同（疑似复制）", "the same precise budget as another project (cloned?)",
+                 BETWEEN, {"max_value": 0}, "equal to 4 decimals of 万元"),
         Contract("SE-03", "WARN", "document", "weight",
                  "预算执行率分值不是10分", "the budget-execution weight is not 10",
                  BETWEEN, {"min_value": 10, "max_value": 10}),
