@@ -23,8 +23,9 @@ CREATE SCHEMA IF NOT EXISTS raw;
 CREATE TABLE IF NOT EXISTS raw.documents (
     source_sha256 VARCHAR PRIMARY KEY, source_file VARCHAR NOT NULL, status VARCHAR NOT NULL,
     error VARCHAR, report_count INTEGER NOT NULL, extractor_version VARCHAR NOT NULL,
-    loaded_at TIMESTAMP NOT NULL
+    loaded_at TIMESTAMP NOT NULL, in_inbox BOOLEAN NOT NULL DEFAULT true
 );
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS in_inbox BOOLEAN DEFAULT true;
 CREATE TABLE IF NOT EXISTS raw.reports (
     report_id VARCHAR PRIMARY KEY, source_sha256 VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
     report_index INTEGER NOT NULL, page_first INTEGER NOT NULL, page_last INTEGER NOT NULL,
@@ -148,14 +149,10 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
 
     con.execute("BEGIN TRANSACTION")
     try:
-        old = [r[0] for r in con.execute(
-            "SELECT report_id FROM raw.reports WHERE source_sha256 = ?", [doc.sha256]).fetchall()]
-        for table in CHILD_TABLES:
-            con.execute(f"DELETE FROM raw.{table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [old])
-        con.execute("DELETE FROM raw.reports WHERE source_sha256 = ?", [doc.sha256])
-        con.execute("DELETE FROM raw.documents WHERE source_sha256 = ?", [doc.sha256])
+        _delete(con, doc.sha256)
         con.execute(
-            "INSERT INTO raw.documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO raw.documents (source_sha256, source_file, status, error, report_count, "
+            "extractor_version, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [doc.sha256, doc.file, "error" if doc.error else "ok", doc.error, len(report_rows),
              extractor_version, loaded_at])
         _insert(con, "reports", REPORT_COLUMNS, report_rows)
@@ -169,6 +166,52 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
         con.execute("ROLLBACK")
         raise
     return len(report_rows)
+
+
+def _delete(con, sha256: str) -> None:
+    old = [r[0] for r in con.execute(
+        "SELECT report_id FROM raw.reports WHERE source_sha256 = ?", [sha256]).fetchall()]
+    for table in CHILD_TABLES:
+        con.execute(f"DELETE FROM raw.{table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [old])
+    con.execute("DELETE FROM raw.reports WHERE source_sha256 = ?", [sha256])
+    con.execute("DELETE FROM raw.documents WHERE source_sha256 = ?", [sha256])
+
+
+def loaded_versions(con) -> dict[str, str]:
+    """sha256 → the version that loaded it, for every document in the raw tables."""
+    return dict(con.execute("SELECT source_sha256, extractor_version FROM raw.documents").fetchall())
+
+
+def sync_inbox(con, inbox: dict[str, str], keep_removed: bool = True) -> dict[str, int]:
+    """Bring raw.documents in line with the inbox as it is now (path → sha256), atomically.
+
+    A path whose content changed drops the old content's rows (its new content was just loaded);
+    a document no longer in the inbox is kept and marked ``in_inbox = false``, or dropped when
+    ``keep_removed`` is false. Returns counts of replaced and removed documents.
+    """
+    present = set(inbox.values())
+    where = {}  # sha256 → a path that holds it now
+    for path, sha in sorted(inbox.items()):
+        where.setdefault(sha, path)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for sha, path in con.execute("SELECT source_sha256, source_file FROM raw.documents").fetchall():
+            if sha in where and inbox.get(path) != sha:  # moved, or kept only under a copy's name
+                for table in ("documents", "reports"):
+                    con.execute(f"UPDATE raw.{table} SET source_file = ? WHERE source_sha256 = ?",
+                                [where[sha], sha])
+        rows = con.execute("SELECT source_sha256, source_file FROM raw.documents").fetchall()
+        replaced = [sha for sha, path in rows if sha not in present and inbox.get(path, sha) != sha]
+        removed = [sha for sha, path in rows if sha not in present and path not in inbox]
+        for sha in replaced + ([] if keep_removed else removed):
+            _delete(con, sha)
+        con.execute("UPDATE raw.documents SET in_inbox = list_contains(?::VARCHAR[], source_sha256)",
+                    [sorted(present)])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return {"replaced": len(replaced), "removed": len(removed)}
 
 
 def indicator_values(indicator: dict, has_actual: bool) -> list:

@@ -5,12 +5,17 @@ from collections import Counter
 
 from dagster import AssetExecutionContext, AssetIn, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
 
+import os
+
 from extract import EXTRACTOR_VERSION
-from extract.load import Document, connect, load_document
-from extract.pipeline import extract_files
+from extract.load import Document, connect, load_document, loaded_versions, sync_inbox
+from extract.pipeline import extract_files, sha256_of
+from extract.values import NORMALISER_VERSION
 
 from ..resources import Warehouse
 
+# What a loaded document depends on: a new extractor or normaliser re-reads every document.
+LOAD_VERSION = f"{EXTRACTOR_VERSION}+values/{NORMALISER_VERSION}"
 RAW_TABLES = ["documents", "reports", "funding", "indicators", "indicator_values", "spend_plan", "goals"]
 
 
@@ -22,11 +27,20 @@ def source_documents(context: AssetExecutionContext, warehouse: Warehouse) -> li
     return paths
 
 
-@asset(group_name="ingest", description="Report records extracted from each document (the record contract).")
+@asset(group_name="ingest", description="Report records extracted from each new or changed document "
+                                         "(the record contract); documents already loaded are skipped.")
 def report_records(context: AssetExecutionContext, warehouse: Warehouse,
                    source_documents: list[str]) -> list[Document]:
+    with connect(warehouse.path) as con:
+        loaded = loaded_versions(con)
+    new, seen = [], set()
+    for path in source_documents:
+        sha256 = sha256_of(path)
+        if loaded.get(sha256) != LOAD_VERSION and sha256 not in seen:  # copies load once
+            new.append(path)
+        seen.add(sha256)
     documents = []
-    for doc in extract_files(source_documents, jobs=warehouse.extract_jobs):
+    for doc in extract_files(new, jobs=warehouse.extract_jobs):
         if doc.error:
             context.log.warning(f"ERROR {doc.file}: {doc.error}")
         else:
@@ -34,7 +48,8 @@ def report_records(context: AssetExecutionContext, warehouse: Warehouse,
         documents.append(doc)
     failed = {d.file: d.error for d in documents if d.error}
     context.add_output_metadata({
-        "documents": len(documents), "reports": sum(len(d.records) for d in documents),
+        "documents": len(source_documents), "unchanged": len(source_documents) - len(new),
+        "extracted": len(documents), "reports": sum(len(d.records) for d in documents),
         "failed_documents": len(failed),
         "failures": MetadataValue.md("\n".join(f"- `{f}`: {e}" for f, e in failed.items()) or "none"),
         "reports_with_warnings": sum(1 for d in documents for r in d.records if r.get("extraction_warnings")),
@@ -56,8 +71,11 @@ def raw_tables(context: AssetExecutionContext, warehouse: Warehouse, report_reco
             if not doc.sha256:  # the file could not even be read: nothing to key it by
                 continue
             loaded[doc.error is None] += 1
-            load_document(con, doc, EXTRACTOR_VERSION)
+            load_document(con, doc, LOAD_VERSION)
+        inbox = {str(p): sha256_of(p) for p in warehouse.documents()}
+        changes = sync_inbox(con, inbox, keep_removed=os.environ.get("JIXIAO_KEEP_REMOVED", "1") != "0")
         counts = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES}
-    context.log.info(f"loaded {loaded[True]} documents, recorded {loaded[False]} unreadable ones")
+    context.log.info(f"loaded {loaded[True]} documents, recorded {loaded[False]} unreadable ones, "
+                     f"replaced {changes['replaced']}, no longer in the inbox {changes['removed']}")
     for table in RAW_TABLES:
         yield MaterializeResult(asset_key=["raw", table], metadata={"rows": counts[table]})
