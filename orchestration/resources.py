@@ -13,6 +13,7 @@ from extract.config import ROOT, inbox_path, warehouse_path
 
 DBT_PROJECT_DIR = ROOT / "dbt_project"
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
+SKIP_MARKER = ".jixiao-skip"
 
 
 class Warehouse(ConfigurableResource):
@@ -23,9 +24,15 @@ class Warehouse(ConfigurableResource):
     extract_jobs: int = 1
 
     def documents(self) -> list[Path]:
-        """The source documents in the inbox (recursively), in a stable order."""
+        """The source documents in the inbox (recursively), in a stable order.
+
+        A folder holding a file named ``.jixiao-skip`` is left out with everything under it (the
+        evaluation sets under samples/eval repeat the sample reports in other renderings).
+        """
         inbox = Path(self.inbox)
-        return sorted(p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+        skipped = [marker.parent for marker in inbox.rglob(SKIP_MARKER)]
+        return sorted(p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+                      and not any(p.is_relative_to(folder) for folder in skipped))
 
 
 def warehouse_resource() -> Warehouse:

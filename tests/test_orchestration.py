@@ -101,3 +101,18 @@ def test_broken_extraction_blocks_the_marts(tmp_path):
         load_document(con, Document("a.pdf", "a" * 64, [half_read]), "test")
     result = extraction_complete(warehouse=Warehouse(path=str(path), inbox=str(tmp_path)))
     assert not result.passed and result.metadata["incomplete"].value == 1
+
+
+def test_inbox_leaves_out_folders_marked_skip(tmp_path):
+    from orchestration.resources import Warehouse
+
+    (tmp_path / "2023").mkdir()
+    (tmp_path / "eval" / "deep").mkdir(parents=True)
+    for name in ("a.pdf", "2023/b.docx", "eval/c.pdf", "eval/deep/d.pdf", "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "eval" / ".jixiao-skip").write_text("")
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"), inbox=str(tmp_path))
+    assert [p.relative_to(tmp_path).as_posix() for p in warehouse.documents()] == ["2023/b.docx", "a.pdf"]
+    # the bundled samples: the two sample publications, not the evaluation sets
+    bundled = Warehouse(path=str(tmp_path / "w.duckdb"), inbox=str(ROOT / "samples"))
+    assert [p.name for p in bundled.documents()] == ["selfeval_dahongmen_2023.pdf", "targets_yanshanlu_2024.pdf"]
