@@ -12,7 +12,7 @@ EXAMPLE_QUERY = """\
 SELECT fiscal_year, office_name, projects, annual_budget_yuan, executed_yuan, execution_rate,
        avg_total_score, avg_total_score_recomputed, projects_without_satisfaction_survey
 FROM marts.mart_office_year
-ORDER BY executed DESC;"""
+ORDER BY executed_yuan DESC;"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,7 +91,7 @@ def summary(warehouse: Path) -> str:
     out += [f"  marts.{t:22} {n:>6}" for t, n in facts.items()]
     out += ["", "marts.mart_office_year:", _table(columns, office_rows), "",
             "Failed data-quality checks (marts.dq_findings):"]
-    out += [f"  {r} {s:4} {k:10} {t:14} {n:>4} rows" for r, s, k, t, n in findings] or ["  none"]
+    out += [f"  {r} {s:4} {k:10} {t:22} {n:>4} rows" for r, s, k, t, n in findings] or ["  none"]
     out += ["", EXAMPLE_QUERY.format(path=warehouse)]
     return "\n".join(out)
 

@@ -38,6 +38,9 @@ def test_summary_says_what_was_built(built):
     assert "Reports: 15 performance_target, 40 self_evaluation" in summary
     assert "marts.mart_office_year:" in summary
     assert f"duckdb -readonly {warehouse}" in summary
+    from orchestration.run import EXAMPLE_QUERY
+
+    assert len(query(warehouse, EXAMPLE_QUERY.split("\n", 1)[1])) == 7  # the query it prints runs
 
 
 def test_every_row_traces_back_to_a_file_and_page(built):
