@@ -30,6 +30,9 @@ class Cell:
     text: str = ""
     band_first: int = 0  # index of the first and last band the cell covers
     band_last: int = 0
+    # The text runs down to the bottom edge (less than half a line of room below its last line),
+    # as it does in a cell that a page break cut: the rest of its text is on the next page.
+    text_to_bottom: bool = False
 
     @property
     def xmid(self) -> float:
@@ -166,8 +169,15 @@ def _assign_chars(chars: list[dict], tables: list[Table]) -> list[dict]:
         else:
             per_cell.setdefault(home, []).append(char)
     for i, cell_chars in per_cell.items():
-        cells[i].text = "\n".join(_line_text(ln) for ln in _group_lines(cell_chars))
+        lines = _group_lines(cell_chars)
+        cells[i].text = "\n".join(_line_text(ln) for ln in lines)
+        cells[i].text_to_bottom = _reaches_bottom(lines[-1], cells[i])
     return loose
+
+
+def _reaches_bottom(line: list[dict], cell: Cell) -> bool:
+    size = max(char.get("size") or (char["bottom"] - char["top"]) for char in line)
+    return cell.bottom - max(char["bottom"] for char in line) < size / 2
 
 
 class _CellGrid:

@@ -4,7 +4,8 @@ A document is read as one stream of table *bands* (see ``layout``) and loose tex
 page breaks. A band holding a 项目名称 / 项目编码 label starts a report; the report's builder then
 reads each band by its labels and puts values in fields by the x-position of the column labels it
 has seen, so a table continued on the next page (no repeated header, other cell counts) is read
-with the columns of its first part.
+with the columns of its first part. A row that a page break cut in two is put back together from
+the x-positions of its cells (``continues_row``, ``ReportBuilder.row_continues``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ _PAGE_NUMBER = re.compile(r"^[-—\s第]*\d+[-—\s页]*$")
 _MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
 _MARKERS = {"不适用", "—", "-", "/"}  # a cell that is a whole row's statement, never a wrapped tail
 _GOAL_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*")
+LEVELS = ("level1", "level2")
+_SAME_X = 2.0  # points: cells of one column on two pages
 
 
 @dataclass
@@ -54,19 +57,24 @@ def columns_of(band: Band, table: dict[str, list[str]]) -> Columns:
     return found
 
 
-def values_at(band: Band, columns: Columns) -> dict[str, str]:
-    """For each column, the text of the cell of this band that lies under the column's label."""
-    values = {}
+def cells_at(band: Band, columns: Columns) -> dict[str, int]:
+    """For each column, the index of the cell of this band that lies under the column's label."""
+    found = {}
     for name, (x0, x1) in columns.items():
         best, best_share = None, 0.5
-        for cell, text in zip(band.cells, band.texts):
+        for i, cell in enumerate(band.cells):
             width = min(cell.x1 - cell.x0, x1 - x0) or 1
             share = cell.overlap_x(x0, x1) / width
             if share > best_share:
-                best, best_share = text, share
+                best, best_share = i, share
         if best is not None:
-            values[name] = best
-    return values
+            found[name] = best
+    return found
+
+
+def values_at(band: Band, columns: Columns) -> dict[str, str]:
+    """For each column, the text of the cell of this band that lies under the column's label."""
+    return {name: band.texts[i] for name, i in cells_at(band, columns).items()}
 
 
 class ReportBuilder:
@@ -79,36 +87,125 @@ class ReportBuilder:
         self.done = False
         self.seen: set[str] = set()
         self.page_turned = False
+        self.last_head_row: tuple[Band, tuple] | None = None  # the last row read again if cut, state before it
         self.indicator_header: Band | None = None
+        self.indicator_columns: Columns = {}
+        self.indicators: list[dict] = []
+        self.label_cells: list[dict[str, Cell]] = []  # per indicator: the cells of its 一级/二级 labels
+        self.joined_labels: dict[int, str] = {}  # id(cell) → its label joined across a page break
 
     def feed(self, band: Band) -> None:
         self.page_turned = self.page_turned or band.page > self.pages[1]
         self.pages[1] = max(self.pages[1], band.page)
         self.read(band)
 
-    def row_continues(self, band: Band, values: dict[str, str], rows: list[dict],
+    def indicator_values(self, band: Band, key_columns: tuple[str, ...]) -> dict[str, str | None] | None:
+        """The texts of an indicator row by column, its 一级/二级 labels resolved; None for an empty
+        band and for the rest of the row above (which is then joined onto that row)."""
+        if not self.indicators and self.page_turned and continues_row(band, self.indicator_header,
+                                                                      self.label_tables):
+            self.page_turned = False  # the header row was cut inside a label ("指标值确定" / "依据")
+            self.complete_indicator_header(band)
+            return None
+        cells = cells_at(band, self.indicator_columns)
+        values: dict[str, str | None] = {name: band.texts[i] for name, i in cells.items()}
+        if not any(v.strip() for v in values.values()):
+            return None
+        if self.row_continues(band, cells, values, key_columns):
+            return None
+        previous = self.indicators[-1] if self.indicators else {}
+        label_cells = {}
+        for name in LEVELS:
+            if name in cells:
+                label_cells[name] = cell = band.cells[cells[name]]
+                values[name] = self.joined_labels.get(id(cell)) or values[name]
+            # A merged cell continued on a new page is printed empty there: it still applies.
+            values[name] = text_value(values.get(name)) or previous.get(name)
+        self.label_cells.append(label_cells)
+        return values
+
+    def row_continues(self, band: Band, cells: dict[str, int], values: dict[str, str],
                       key_columns: tuple[str, ...]) -> bool:
         """Is this band the rest of the row above, cut by a page break?
 
         Word lets a table row break across pages: the first row on the new page then holds the
         tail of each wrapped cell, nothing in the short cells that never wrap (分值/得分, 指标值确定
-        依据) and nothing in the merged 一级/二级 cells, which go on empty. Its text is joined onto
-        the row above (or, under the header row, read into the labels). A row of its own that only
-        says 不适用 is not a tail.
+        依据), and in the merged 一级/二级 cells nothing (they go on empty) or, when the break cut
+        the label itself, the rest of it ("产出指" / "标"). Its text is joined onto the row above
+        (or, under the header row, read into the labels). A row of its own that only says 不适用
+        is not a tail, nor is a 一级/二级 label under one the break did not cut.
         """
         turned, self.page_turned = self.page_turned, False
-        if not turned or any(values.get(name, "").strip() for name in (*key_columns, "level1", "level2")):
+        if not turned or any(values.get(name, "").strip() for name in key_columns):
             return False
         if L.key(values.get("target", "")) in _MARKERS:
             return False
-        if rows:
-            append_to_row(rows[-1], values)
-        else:  # the header row itself was cut: read its labels again, whole
-            self.indicator_header = header_with_tail(self.indicator_header, band)
-            self.indicator_columns = columns_of(self.indicator_header, self.indicator_labels)
+        fragments = {name: values[name] for name in LEVELS if values.get(name, "").strip()}
+        if fragments and not all(self.label_was_cut(name) for name in fragments):
+            return False
+        if self.indicators:
+            for name, fragment in fragments.items():
+                self.join_label(name, band.cells[cells[name]], fragment)
+            append_to_row(self.indicators[-1], {k: v for k, v in values.items() if k not in fragments})
+        else:
+            self.complete_indicator_header(band)
         return True
 
+    def complete_indicator_header(self, tail: Band) -> None:
+        """The header row was cut by a page break: read its labels again, whole."""
+        self.indicator_header = band_with_tail(self.indicator_header, tail)
+        self.indicator_columns = columns_of(self.indicator_header, self.indicator_labels)
+
+    def label_was_cut(self, name: str) -> bool:
+        """Did the page break cut the 一级/二级 label of the last row (its text runs to the cell's bottom)?"""
+        cell = self.label_cells[-1].get(name) if self.label_cells else None
+        return cell is not None and cell.text_to_bottom
+
+    def join_label(self, name: str, tail_cell: Cell, fragment: str) -> None:
+        """The label cut by the page break, whole, for every row under either part of its cell."""
+        cut = self.label_cells[-1][name]
+        label = join_lines([self.indicators[-1][name] or "", fragment])
+        self.joined_labels[id(cut)] = self.joined_labels[id(tail_cell)] = label
+        for row, cells in zip(self.indicators, self.label_cells):
+            if cells.get(name) is cut:
+                row[name] = label
+
     def read(self, band: Band) -> None:
+        """One band: an indicator row, or a row above the indicator table (``read_head``).
+
+        A row above the indicator table that a page break cut (Word lets rows break across pages)
+        is read again, whole, when the first band on the new page turns out to be its rest.
+        """
+        if self.indicator_columns:
+            self.read_indicator_row(band)
+            return
+        turned, self.page_turned = self.page_turned, False
+        if turned and self.continues_on_new_page(band):
+            return
+        if turned and self.last_head_row and continues_row(band, self.last_head_row[0], self.label_tables):
+            above, state = self.last_head_row
+            self.restore_head_state(state)
+            band = band_with_tail(above, band)
+        state = self.head_state()
+        self.last_head_row = (band, state) if self.read_head(band) else None
+
+    def read_head(self, band: Band) -> bool:
+        """Read a band above the indicator table; True if it is a row that is read again whole
+        should a page break have cut it."""
+        raise NotImplementedError
+
+    def head_state(self) -> tuple:
+        """What reading a row above the indicator table may change, to undo it."""
+        raise NotImplementedError
+
+    def restore_head_state(self, state: tuple) -> None:
+        raise NotImplementedError
+
+    def continues_on_new_page(self, band: Band) -> bool:
+        """Is the first band on a new page the rest of a block that reads its own continuation?"""
+        return False
+
+    def read_indicator_row(self, band: Band) -> None:
         raise NotImplementedError
 
     def header_values(self, band: Band, table: dict[str, list[str]]) -> dict[str, str | None]:
@@ -138,6 +235,8 @@ class SelfEvaluationBuilder(ReportBuilder):
 
     report_type = "self_evaluation"
     indicator_labels = L.SE_INDICATOR_COLUMNS
+    label_tables = (L.SE_HEADER, L.SE_FUNDING_COLUMNS, L.SE_FUNDING_ROWS, L.SE_GOAL_COLUMNS,
+                    L.SE_INDICATOR_COLUMNS)
 
     def __init__(self, context, page):
         super().__init__(context, page)
@@ -146,33 +245,36 @@ class SelfEvaluationBuilder(ReportBuilder):
         self.funding: list[dict] = []
         self.goal_columns: Columns = {}
         self.goals: dict[str, list[str]] = {"goal_planned": [], "goal_actual": []}
-        self.indicator_columns: Columns = {}
-        self.indicators: list[dict] = []
         self.totals: tuple = (None, None)
 
-    def read(self, band: Band) -> None:
-        if self.indicator_columns:
-            self.read_indicator_area(band)
-            return
+    def read_head(self, band: Band) -> bool:
         columns = columns_of(band, L.SE_INDICATOR_COLUMNS)
         if {"level1", "level2", "level3"} <= columns.keys():
             self.indicator_columns, self.indicator_header = columns, band
-            return
+            return False
         self.header.update(self.header_values(band, L.SE_HEADER))
         columns = columns_of(band, L.SE_FUNDING_COLUMNS)
         if len(columns.keys() & {"initial_budget", "annual_budget", "executed"}) >= 2:
             self.funding_columns = columns
-            return
+            return True
         goal_columns = columns_of(band, L.SE_GOAL_COLUMNS)
         if len(goal_columns) == 2:
             self.goal_columns = goal_columns
-            return
-        if self.goal_columns:
+            return False
+        if self.goal_columns:  # a goal row cut by a page break simply goes on in the next band
             for name, text in values_at(band, self.goal_columns).items():
                 self.goals[name].append(text)
-            return
+            return False
         if self.funding_columns:
             self.read_funding_row(band)
+        return True
+
+    def head_state(self) -> tuple:
+        return dict(self.header), set(self.seen), dict(self.funding_columns), len(self.funding)
+
+    def restore_head_state(self, state: tuple) -> None:
+        self.header, self.seen, self.funding_columns, funding_rows = state
+        del self.funding[funding_rows:]
 
     def read_funding_row(self, band: Band) -> None:
         for cell, text in zip(band.cells, band.texts):
@@ -188,24 +290,18 @@ class SelfEvaluationBuilder(ReportBuilder):
             row[name] = number_value(values.get(name))[0]
         self.funding.append(row)
 
-    def read_indicator_area(self, band: Band) -> None:
+    def read_indicator_row(self, band: Band) -> None:
         for i, text in enumerate(band.texts):
             if L.is_label(text, L.SE_TOTAL):
                 self.read_total(band, i)
                 return
         if {"level1", "level2", "level3"} <= columns_of(band, L.SE_INDICATOR_COLUMNS).keys():
             return  # the header repeated on a continuation page
-        values = values_at(band, self.indicator_columns)
-        if not any(v.strip() for v in values.values()):
+        values = self.indicator_values(band, ("weight", "score"))
+        if values is None:
             return
-        if self.row_continues(band, values, self.indicators, ("weight", "score")):
-            return
-        previous = self.indicators[-1] if self.indicators else {}
         indicator = {}
-        for name in ("level1", "level2"):
-            # A merged cell continued on a new page is printed empty there: it still applies.
-            indicator[name] = text_value(values.get(name)) or previous.get(name)
-        for name in ("level3", "target", "actual"):
+        for name in ("level1", "level2", "level3", "target", "actual"):
             indicator[name] = text_value(values.get(name))
         indicator["weight"] = number_value(values.get("weight"))[0]
         indicator["score"], words = number_value(values.get("score"))
@@ -258,6 +354,8 @@ class PerformanceTargetBuilder(ReportBuilder):
 
     report_type = "performance_target"
     indicator_labels = L.TT_INDICATOR_COLUMNS
+    label_tables = (L.TT_HEADER, {"purpose": L.TT_PURPOSE, "plan": L.TT_SPEND_PLAN, "goals": L.TT_GOALS},
+                    L.TT_INDICATOR_COLUMNS)  # every label of the table (month columns: ``_MONTH``)
 
     def __init__(self, context, page):
         super().__init__(context, page)
@@ -267,68 +365,70 @@ class PerformanceTargetBuilder(ReportBuilder):
         self.month_columns: Columns = {}
         self.spend_plan: list[dict] = []
         self.goals: list[str] = []
-        self.goal_cell: Cell | None = None
+        self.goal_band: Band | None = None  # the 绩效目标 row, and the index of its lines' cell
+        self.goal_index = 0
         self.goal_text = ""
-        self.indicator_columns: Columns = {}
-        self.indicators: list[dict] = []
 
-    def read(self, band: Band) -> None:
-        if self.indicator_columns:
-            self.read_indicator(band)
-            return
+    def read_head(self, band: Band) -> bool:
         columns = columns_of(band, L.TT_INDICATOR_COLUMNS)
         if {"level1", "level2", "level3"} <= columns.keys():
             self.indicator_columns, self.indicator_header = columns, band
-            return
-        if self.goal_cell is not None and self.page_turned:
-            self.page_turned = False
-            # the 绩效目标 row cut by a page break: its numbered lines go on in the same column
-            tail = [c.text for c in band.cells if c.text and c.overlap_x(self.goal_cell.x0, self.goal_cell.x1)
-                    > 0.5 * (c.x1 - c.x0)]
-            if tail:
-                self.goal_text = "\n".join([self.goal_text, *tail])
-                self.goals = split_goals(self.goal_text)
-                return
+            return False
         if self.month_columns:
             for label, text in values_at(band, self.month_columns).items():
                 self.spend_plan.append({"month": int(label), "value": number_value(text)[0]})
             self.month_columns = {}
-            return
+            return True
         months = {m.group(1): (c.x0, c.x1) for c, t in zip(band.cells, band.texts)
                   for m in [_MONTH.match(L.key(t))] if m}
         if len(months) >= 2:
             self.month_columns = months
-            return
+            return True
         for i, text in enumerate(band.texts):
             if L.is_label(text, L.TT_GOALS) and band.right_of(i):
-                self.goal_cell, self.goal_text = band.cells[i + 1], band.cells[i + 1].text
+                self.goal_band, self.goal_index, self.goal_text = band, i + 1, band.cells[i + 1].text
                 self.goals = split_goals(self.goal_text)
-                self.page_turned = False
-                return
+                return False
         found = self.header_values(band, L.TT_HEADER)
         if found:
             self.header.update(found)
             self.expect_purpose = "budget_total" in found
-            return
+            return True
         if self.expect_purpose:
             texts = [t for c, t in zip(band.cells, band.texts)
                      if band.started_here(c) and t and not L.is_label(t, L.TT_PURPOSE)]
             self.purpose = text_value(join_lines(texts)) if texts else None
             self.expect_purpose = False
+            return True
+        return False
 
-    def read_indicator(self, band: Band) -> None:
+    def head_state(self) -> tuple:
+        return (dict(self.header), set(self.seen), self.purpose, self.expect_purpose, dict(self.month_columns),
+                len(self.spend_plan))
+
+    def restore_head_state(self, state: tuple) -> None:
+        self.header, self.seen, self.purpose, self.expect_purpose, self.month_columns, plan = state
+        del self.spend_plan[plan:]
+
+    def continues_on_new_page(self, band: Band) -> bool:
+        """The 绩效目标 row cut by a page break: its numbered lines go on in the same column."""
+        if self.goal_band is None or not continues_row(band, self.goal_band, self.label_tables):
+            return False
+        goal = self.goal_band.cells[self.goal_index]
+        tail = cells_at(band, {"goals": (goal.x0, goal.x1)}).get("goals")
+        if tail is None:
+            return False
+        self.goal_text = "\n".join([self.goal_text, band.cells[tail].text])
+        self.goals = split_goals(self.goal_text)
+        return True
+
+    def read_indicator_row(self, band: Band) -> None:
         if {"level1", "level2", "level3"} <= columns_of(band, L.TT_INDICATOR_COLUMNS).keys():
             return
-        values = values_at(band, self.indicator_columns)
-        if not any(v.strip() for v in values.values()):
+        values = self.indicator_values(band, ("basis",))
+        if values is None:
             return
-        if self.row_continues(band, values, self.indicators, ("basis",)):
-            return
-        previous = self.indicators[-1] if self.indicators else {}
-        indicator = {name: text_value(values.get(name)) for name in L.TT_INDICATOR_COLUMNS}
-        for name in ("level1", "level2"):
-            indicator[name] = indicator[name] or previous.get(name)
-        self.indicators.append(indicator)
+        self.indicators.append({name: text_value(values.get(name)) for name in L.TT_INDICATOR_COLUMNS})
 
     def finish(self) -> dict:
         unit = self.last_match(_UNIT_LINE)
@@ -356,13 +456,48 @@ class PerformanceTargetBuilder(ReportBuilder):
         }
 
 
-def header_with_tail(header: Band, tail: Band) -> Band:
-    """The header band with the tail of each label (cut off by a page break) joined on."""
+def band_with_tail(above: Band, tail: Band) -> Band:
+    """The band with the tail of each cell (cut off by a page break) joined on, by x-position."""
     texts = []
-    for cell, text in zip(header.cells, header.texts):
-        rest = values_at(tail, {"label": (cell.x0, cell.x1)}).get("label", "")
+    for cell, text in zip(above.cells, above.texts):
+        rest = values_at(tail, {"cell": (cell.x0, cell.x1)}).get("cell", "")
         texts.append(join_lines([text, rest]))
-    return Band(header.page, header.index, header.cells, texts)
+    return Band(above.page, above.index, above.cells, texts)
+
+
+def continues_row(band: Band, above: Band, label_tables: tuple[dict, ...]) -> bool:
+    """Is this band, the first on a new page, only the rest of the row above, cut by the break?
+
+    A row cut by a page break goes on in the same cells (same x-positions) on the next page.
+    Each text of this band must stand in such a cell under one whose text runs down to its bottom
+    edge and is not a whole label (the break cut it), and be no label of its own, since a row of
+    the blocks above the indicator table starts with its label; only the rest of a cut label
+    ("项目" / "负责人") may be one.
+    """
+    texts = [(cell, text) for cell, text in zip(band.cells, band.texts) if text.strip()]
+    if not texts:
+        return False
+    for cell, text in texts:
+        cut = [t for c, t in zip(above.cells, above.texts)
+               if c.text_to_bottom and same_column(c, cell) and not _is_label(t, label_tables)]
+        if not cut:
+            return False
+        if _is_label(text, label_tables) and not _ends_label(cut[0], text, label_tables):
+            return False
+    return True
+
+
+def same_column(a: Cell, b: Cell) -> bool:
+    return abs(a.x0 - b.x0) <= _SAME_X and abs(a.x1 - b.x1) <= _SAME_X
+
+
+def _is_label(text: str, label_tables: tuple[dict, ...]) -> bool:
+    return any(L.match(text, table) for table in label_tables) or bool(_MONTH.match(L.key(text)))
+
+
+def _ends_label(head: str, rest: str, label_tables: tuple[dict, ...]) -> bool:
+    """Is ``rest`` the end of a label that a page break cut after ``head`` ("项目" / "负责人")?"""
+    return not _is_label(head, label_tables) and _is_label(join_lines([head, rest]), label_tables)
 
 
 def append_to_row(row: dict, values: dict[str, str]) -> None:

@@ -88,6 +88,8 @@ def set_widths(table, widths_cm: list[float]) -> None:
 
 
 SPLIT_ROWS = False  # --split-rows: Word's default, a row may break across pages mid-row
+GOAL_FONT_PT: float | None = None  # --goal-font-pt: the 绩效目标 lines in another size (taller goal rows)
+SPACE_BEFORE: dict[int, float] = {}  # --space-before N:PT: report N starts PT points lower (its page breaks move)
 
 
 def keep_rows_whole(table) -> None:
@@ -193,6 +195,9 @@ def performance_target(document, rec: dict, number: int) -> None:
     goals = put(g, 5, 1, "\n".join(f"{k}.{g}" for k, g in enumerate(rec["goals"], 1)), to_col=6)
     for p in goals.paragraphs:
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        if GOAL_FONT_PT:
+            for run in p.runs:
+                run.font.size = Pt(GOAL_FONT_PT)
     set_widths(t, [2.4, 2.4, 2.6, 2.4, 2.4, 2.2, 2.6])
     keep_rows_whole(t)
     document.add_paragraph()
@@ -245,6 +250,8 @@ def render(records: list[dict], out: Path, variant: str = "beijing", header: str
     for number, rec in enumerate(records, 1):
         if variant == "sichuan" and number > 1:
             document.add_page_break()  # this layout starts every report on a new page
+        if number in SPACE_BEFORE:
+            document.add_paragraph().paragraph_format.space_before = Pt(SPACE_BEFORE[number])
         if rec["report_type"] == "self_evaluation":
             self_evaluation(document, rec, variant)
         else:
@@ -281,9 +288,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--header", default="")
     parser.add_argument("--pdf", action="store_true", help="also convert with LibreOffice")
     parser.add_argument("--split-rows", action="store_true", help="let rows break across pages")
+    parser.add_argument("--goal-font-pt", type=float, help="font size of the 绩效目标 lines (targets)")
+    parser.add_argument("--space-before", action="append", default=[], metavar="N:PT",
+                        help="start report N PT points lower (moves its page breaks)")
     args = parser.parse_args(argv)
-    global SPLIT_ROWS
-    SPLIT_ROWS = args.split_rows
+    global SPLIT_ROWS, GOAL_FONT_PT
+    SPLIT_ROWS, GOAL_FONT_PT = args.split_rows, args.goal_font_pt
+    for spec in args.space_before:
+        number, points = spec.split(":")
+        SPACE_BEFORE[int(number)] = float(points)
     records = [json.loads(line) for line in args.records.read_text(encoding="utf-8").splitlines() if line.strip()]
     for rec in records:
         rec.pop("seed_report", None)

@@ -6,7 +6,8 @@ Three rendering routes over the same records, so that an extractor tuned to one 
 on another: reportlab (``render_pdf.py``, a direct PDF), Word (``render_docx.py``, python-docx) and
 Word converted by LibreOffice, the way many units turn their Word files into PDF; plus the
 self-evaluations with another province's labels (Sichuan wording, 单位名称/填报日期 above the table),
-and the target tables with rows that break across pages mid-row.
+and both report types with rows that break across pages mid-row (Word's default): the page break
+then cuts cells, labels and merged 一级/二级 cells in two.
 ``samples/eval/sets.json`` lists every set with its expected records and how it is compared. Needs
 the CJK font (fonts-wqy-zenhei) and LibreOffice (libreoffice-writer-nogui).
 """
@@ -39,11 +40,25 @@ def main() -> None:
         docx_path = render_docx.render(records, OUT / f"{name}.docx", variant, header)
         render_docx.to_pdf(docx_path, OUT / f"{name}_libreoffice.pdf")
         print(f"{docx_path.relative_to(ROOT)} (+ _libreoffice.pdf): {len(records)} reports")
-    # Word's default lets a row break across pages: the tail of each wrapped cell goes on the next page
+    # Word's default lets a row break across pages: the rest of each cut cell goes on the next page
     render_docx.SPLIT_ROWS = True
-    docx_path = render_docx.render(targets, OUT / "targets_word_split_rows.docx", "beijing", TT_HEADER)
-    render_docx.to_pdf(docx_path, OUT / "targets_word_split_rows_libreoffice.pdf")
-    docx_path.unlink()  # the same Word content as targets_word.docx: only its PDF is a new case
+    split_rows("selfeval_word_split_rows", selfeval, SE_HEADER)
+    split_rows("targets_word_split_rows", targets, TT_HEADER)
+    # Goal lines in 16 pt and reports 13 and 14 moved down put page breaks inside a budget row's
+    # labels (预算规模及资|金用途, 其中：财政资|金), inside a numbered goal and inside the indicator
+    # header (指标值确定|依据).
+    render_docx.GOAL_FONT_PT, render_docx.SPACE_BEFORE = 16, {13: 65, 14: 305}
+    split_rows("targets_word_page_breaks", targets, TT_HEADER)
+    render_docx.GOAL_FONT_PT, render_docx.SPACE_BEFORE = None, {}
+    render_docx.SPLIT_ROWS = False
+
+
+def split_rows(name: str, records: list[dict], header: str) -> None:
+    """Only the PDF is kept: python-docx writes the same content as the Word set of these records."""
+    docx_path = render_docx.render(records, OUT / f"{name}.docx", "beijing", header)
+    render_docx.to_pdf(docx_path, OUT / f"{name}_libreoffice.pdf")
+    docx_path.unlink()
+    print(f"{name}_libreoffice.pdf: {len(records)} reports")
 
 
 if __name__ == "__main__":
