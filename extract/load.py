@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import duckdb
 
-from .values import NORMALISER_VERSION, actual_status, parse_value
+from .values import NORMALISER_VERSION, actual_status, parse_target, parse_value
 
 NUM = "DECIMAL(20, 6)"
 
@@ -216,7 +216,8 @@ def sync_inbox(con, inbox: dict[str, str], keep_removed: bool = True) -> dict[st
 
 def indicator_values(indicator: dict, has_actual: bool) -> list:
     """The target (and actual) cell of an indicator normalised (extract/values.py), as VALUE_COLUMNS."""
-    target = parse_value(indicator.get("target"))
+    # the comparator of a bare target may be printed in the 三级指标 cell (≤1168.685052 万元)
+    target = parse_target(indicator.get("target"), indicator.get("level3"))
     row = [target.comparator, target.value_num, target.value_num_hi, target.unit, target.unit_family,
            target.period, target.value_yuan, target.value_annual_yuan, target.duration_days,
            target.deadline, target.event, target.grade, target.strict, target.confidence]
