@@ -62,11 +62,12 @@ def cells_at(band: Band, columns: Columns) -> dict[str, int]:
     found = {}
     for name, (x0, x1) in columns.items():
         best, best_share = None, 0.5
-        for i, cell in enumerate(band.cells):
-            width = min(cell.x1 - cell.x0, x1 - x0) or 1
-            share = cell.overlap_x(x0, x1) / width
-            if share > best_share:
-                best, best_share = i, share
+        for i, cell in enumerate(band.cells):  # the hottest loop of parsing: Cell.overlap_x inlined
+            overlap = min(cell.x1, x1) - max(cell.x0, x0)
+            if overlap > 0:
+                share = overlap / (min(cell.x1 - cell.x0, x1 - x0) or 1)
+                if share > best_share:
+                    best, best_share = i, share
         if best is not None:
             found[name] = best
     return found
