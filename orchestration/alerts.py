@@ -71,12 +71,20 @@ def message(findings: list[tuple], documents: list[tuple], warehouse: Path) -> t
     lines = [f"jixiao 本次运行新发现 {len(findings)} 条数据质量问题（"
              + "，".join(f"{s} {n}" for s, n in counts.items()) + f"），{len(documents)} 个文件无法读取。"]
     if findings:
-        lines.append("主要问题：")
-        for _, severity, rule, text, observed, expected, file, page, project in findings[:TOP_ITEMS]:
+        # one example per contract, HARD first, so that one frequent rule does not hide the rest
+        examples, counts_by_contract = {}, {}
+        for finding in findings:
+            contract = (finding[2], finding[3])
+            examples.setdefault(contract, finding)
+            counts_by_contract[contract] = counts_by_contract.get(contract, 0) + 1
+        lines.append("主要问题（每条规则一例）：")
+        for contract, finding in list(examples.items())[:TOP_ITEMS]:
+            _, severity, rule, text, observed, expected, file, page, project = finding
             where = f"{project or '?'}（{Path(file).name if file else '?'} 第 {page or '?'} 页）"
-            lines.append(f"- [{severity}] {rule} {text}：{where}，实际 {observed}，应为 {expected}")
-        if len(findings) > TOP_ITEMS:
-            lines.append(f"……另有 {len(findings) - TOP_ITEMS} 条")
+            lines.append(f"- [{severity}] {rule} {text}（共 {counts_by_contract[contract]} 条）："
+                         f"{where}，实际 {observed}，应为 {expected}")
+        if len(examples) > TOP_ITEMS:
+            lines.append(f"……另有 {len(examples) - TOP_ITEMS} 条规则")
     if documents:
         lines.append("无法读取的文件：")
         lines += [f"- {Path(file).name}：{error}" for _, file, error in documents[:TOP_ITEMS]]
