@@ -79,6 +79,7 @@ def _funding(df: pd.DataFrame) -> pd.DataFrame:
     precise = (df["annual_budget"] * 1000 - (df["annual_budget"] * 1000).round()).abs() > 1e-6
     key = df["annual_budget"].round(4).where(precise)
     df["cloned_amount"] = (key.map(key.value_counts()) > 1).astype(float).where(precise)
+    df["score_minus_rate_points"] = df["score"] - df["weight"] * df["execution_rate"].clip(upper=1)
     df["cut_to_spending"] = ((df["executed"] / df["initial_budget"].where(df["initial_budget"] > 0) < 0.5)
                              & (df["execution_rate"] >= 1)).astype(float)
     return df
@@ -131,6 +132,10 @@ def _targets(df: pd.DataFrame) -> pd.DataFrame:
         lambda codes: len({"OUT", "BEN", "SAT"} - {"OUT" if c == "COST" else c for c in codes}))
     benefit = df[df["level1_code"] == "BEN"].groupby("report_id")["target_comparator"].agg(
         lambda comparators: float(bool(len(comparators)) and set(comparators) <= {"qual", "text", "na"}))
+    # TT-06: one cost value (per month, quarter …) on projects with different budgets
+    cost_key = df["target_annual_yuan"].where(cost).astype("string") + "|" + df["target_value"].astype("string")
+    budgets = df.assign(key=cost_key).dropna(subset=["key"]).groupby("key")["budget_total_yuan"].nunique()
+    df["shared_cost_value"] = (cost_key.map(budgets) > 1).astype(float).where(cost_key.notna())
     df["level1_missing"] = df["report_id"].map(present).where(first)
     df["benefit_only_qualitative"] = df["report_id"].map(benefit).fillna(0).where(first)
     return df
@@ -208,6 +213,10 @@ SUITES = [
                  "当年财政拨款、上年结转与其他资金之和不等于年度资金总额",
                  "current-year, carried-over and other funds do not add up to the total",
                  BETWEEN, {"max_value": 0.005}, "±0.005 万元"),
+        Contract("SE-04", "WARN", "document", "score_minus_rate_points",
+                 "预算执行得分与执行率不相称（应为分值×执行率）",
+                 "the budget-execution score does not follow the rate (weight × rate)",
+                 BETWEEN, {"min_value": -0.5, "max_value": 0.5}, "±0.5 points"),
         Contract("SE-22", "WARN", "document", "cloned_amount",
                  "与其他项目的全年预算数相同（疑似复制）", "the same precise budget as another project (cloned?)",
                  BETWEEN, {"max_value": 0}, "equal to 4 decimals of 万元"),
@@ -267,6 +276,9 @@ SUITES = [
         Contract("TT-05", "WARN", "document", "cost_comparator",
                  "成本指标不是反向指标（应为≤）", "a cost target is not an upper bound (≤)",
                  IN_SET, {"value_set": ["<=", "<", "="]}),
+        Contract("TT-06", "WARN", "document", "shared_cost_value",
+                 "不同预算的项目使用相同的成本指标值", "projects with different budgets share one cost target",
+                 BETWEEN, {"max_value": 0}),
         Contract("TT-07", "WARN", "document", "basis",
                  "指标值确定依据不是公认的标准", "the basis of the target is not a recognised standard",
                  IN_SET, {"value_set": BASES}),

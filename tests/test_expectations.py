@@ -119,6 +119,8 @@ def test_each_violation_is_one_finding(warehouse):
         ("SE-02", "fct_funding", "overspent/total"),
         ("SE-03", "fct_funding", "weight5/total"),
         ("SE-04", "fct_funding", "overspent/total"),
+        ("SE-04", "fct_funding", "overspent/total"),
+        ("SE-04", "fct_funding", "rate/total"),
         ("SE-05", "fct_score", "sum100"),
         ("SE-06", "fct_indicator", "negative/1"),
         ("SE-06", "fct_indicator", "over/1"),
@@ -177,16 +179,16 @@ def test_a_finding_lives_across_runs_open_resolved_reopened(warehouse):
             return con.execute("SELECT office_name, rule_id, open_findings, resolved_findings "
                                "FROM marts.mart_dq_office_year WHERE office_name IS NOT NULL").fetchall()
 
-    assert write_findings(warehouse, run_checks(warehouse)) == 34
+    assert write_findings(warehouse, run_checks(warehouse)) == 36
     first = state()
-    assert write_findings(warehouse, run_checks(warehouse)) == 34
-    assert state() == first and len(first) == 34  # seen twice: still one row each, first_seen kept
+    assert write_findings(warehouse, run_checks(warehouse)) == 36
+    assert state() == first and len(first) == 36  # seen twice: still one row each, first_seen kept
     assert sorted(office_year()) == [("某办公室", "SE-06", 2, 0), ("某办公室", "SE-11", 1, 0),
                                      ("某办公室", "SE-12", 1, 0)]
 
     with duckdb.connect(str(warehouse)) as con:  # the publisher corrects the score
         con.execute("UPDATE marts.fct_indicator SET score = 10 WHERE report_id = 'over'")
-    assert write_findings(warehouse, run_checks(warehouse)) == 33
+    assert write_findings(warehouse, run_checks(warehouse)) == 35
     over = next(k for k in first if k[:2] == ("SE-06", "over/1"))
     assert state()[over] == ("resolved", first[over][1])
     assert sorted(office_year()) == [("某办公室", "SE-06", 1, 1), ("某办公室", "SE-11", 1, 0),

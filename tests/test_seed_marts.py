@@ -72,6 +72,8 @@ def test_target_table_findings_on_the_seeds(seed_warehouse):
         "TT-04": sorted(["2022年非税收入奖励", "社区办公费", "2024年街道体制经费", "财政所经费", "统计专项业务经费",
                          "省专班环保工作经费", "燕办十一小区公厕路灯日常维护、路灯电费", "征兵工作经费"]),
         "TT-05": ["社区保洁费"],
+        # ≤204166.7元/月 for both, against budgets of 64.4 and 155 万元
+        "TT-06": ["2022年非税收入奖励", "社区办公费"],
         "TT-07": every_table,
         "TT-08": every_table,
     }
@@ -120,8 +122,10 @@ def test_self_evaluation_findings_on_the_seeds(seed_warehouse):
             off["SE-20"].add(name)
 
     assert findings == {
-        # 2023 年乡村医生基本待遇经费: 12.6 / 10.15 / 10.15 printed 80.5% (executed ÷ initial)
+        # 2023 年乡村医生基本待遇经费: 12.6 / 10.15 / 10.15 printed 80.5% (executed ÷ initial),
+        # and still 10 of 10 points for it (SE-04: 8.05 by the printed rate)
         "SE-01": {"2023 年乡村医生基本待遇经费"},
+        "SE-04": {"2023 年乡村医生基本待遇经费"},
         **off,
         # 项目数量 113 → 110, 9 of 10, no reason given
         "SE-11": {"城乡基层党组织服务群众经费"},

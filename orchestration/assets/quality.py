@@ -42,8 +42,9 @@ def _contracts_check(fact: str):
                 "GROUP BY ALL ORDER BY ALL", [fact]).fetchall()
         return AssetCheckResult(
             passed=not rows,
-            # Findings are about the documents; they are for reviewers and never block the marts.
-            severity=AssetCheckSeverity.WARN,
+            # Findings are about the documents: for reviewers, never blocking (this check is not a
+            # blocking one); a document contradicting itself (HARD) shows as an error.
+            severity=AssetCheckSeverity.ERROR if any(r[1] == "HARD" for r in rows) else AssetCheckSeverity.WARN,
             metadata={"findings": sum(r[3] for r in rows),
                       "by_rule": MetadataValue.md("\n".join(
                           f"- {r[0]} ({r[1]}, {r[2]}): {r[3]}" for r in rows) or "none")},
