@@ -3,8 +3,8 @@
 Prints, per set, field-level precision, recall and F1 by field group (compared by the set's rule,
 see extract/evaluation.py), then pages per second of ``jixiao extract`` with --jobs 1 and 2 next to
 a naive pdfplumber loop (``extract_tables()`` + ``extract_text()`` per page) on the same PDFs, all
-measured in this one run. With ``--repeat N`` each command runs N times and the fastest run counts
-(other work on the machine only ever slows a run down).
+measured in this one run. With ``--repeat N`` each command runs N times, in turns, and the fastest
+run counts (other work on the machine only ever slows a run down).
 
     .venv/bin/python bench/extract_accuracy.py [--repeat N] [SET_NAME ...]
 """
@@ -41,9 +41,8 @@ NAIVE_LOOP = ("import sys, pdfplumber\n"
               "            p.extract_tables(); p.extract_text(); p.close()\n")
 
 
-def measured(command: list[str], repeat: int = 1) -> tuple[float, float]:
-    """Wall seconds of a whole command (the fastest of ``repeat`` runs), and the peak resident memory
-    (MB) of its largest process.
+def measured(command: list[str]) -> tuple[float, float]:
+    """Wall seconds of a whole command, and the peak resident memory (MB) of its largest process.
 
     The command runs under a fresh Python parent so that the peak covers its processes only
     (workers included: every child is waited for).
@@ -51,13 +50,20 @@ def measured(command: list[str], repeat: int = 1) -> tuple[float, float]:
     probe = ("import resource, subprocess, sys\n"
              "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
-    runs = []
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, check=True,
+                         capture_output=True, text=True).stdout
+    return time.perf_counter() - start, int(out.split()[-1]) / 1024
+
+
+def fastest(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[float, float]]:
+    """(fastest seconds, largest peak MB) of each command over ``repeat`` rounds; the commands take
+    turns, so that a burst of other work on the machine slows one run of each, not all runs of one."""
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(repeat):
-        start = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", probe, *command], cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout
-        runs.append((time.perf_counter() - start, int(out.split()[-1]) / 1024))
-    return min(seconds for seconds, _ in runs), max(rss for _, rss in runs)
+        for name, command in commands.items():
+            runs[name].append(measured(command))
+    return {name: (min(t for t, _ in r), max(m for _, m in r)) for name, r in runs.items()}
 
 
 def main(names: list[str], repeat: int = 1) -> None:
@@ -77,9 +83,11 @@ def main(names: list[str], repeat: int = 1) -> None:
     documents = [ROOT / s["document"] for s in sets if s["document"].endswith(".pdf")]
     pages = page_count(documents)
     files = [str(p) for p in documents]
-    naive, naive_rss = measured([sys.executable, "-c", NAIVE_LOOP, *files], repeat)
-    one, one_rss = measured([sys.executable, "-m", "extract.cli", "extract", "--jobs", "1", *files], repeat)
-    two, two_rss = measured([sys.executable, "-m", "extract.cli", "extract", "--jobs", "2", *files], repeat)
+    (naive, naive_rss), (one, one_rss), (two, two_rss) = fastest({
+        "naive": [sys.executable, "-c", NAIVE_LOOP, *files],
+        "jobs 1": [sys.executable, "-m", "extract.cli", "extract", "--jobs", "1", *files],
+        "jobs 2": [sys.executable, "-m", "extract.cli", "extract", "--jobs", "2", *files],
+    }, repeat).values()
     runs = f", fastest of {repeat} runs each" if repeat > 1 else ""
     print(f"speed on {len(documents)} PDFs, {pages} pages (whole processes, start-up included{runs}):")
     print(f"  naive pdfplumber loop        {pages / naive:6.1f} pages/s")

@@ -63,6 +63,8 @@ def cells_at(band: Band, columns: Columns) -> dict[str, int]:
     for name, (x0, x1) in columns.items():
         best, best_share = None, 0.5
         for i, cell in enumerate(band.cells):  # the hottest loop of parsing: Cell.overlap_x inlined
+            if cell.x0 >= x1:
+                break  # cells go left to right: none further on reaches the column
             overlap = min(cell.x1, x1) - max(cell.x0, x0)
             if overlap > 0:
                 share = overlap / (min(cell.x1 - cell.x0, x1 - x0) or 1)
