@@ -8,12 +8,12 @@ the same raw tables.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 
 import duckdb
 
+from .document import Document  # noqa: F401  (the loader's callers import it from here)
 from .values import NORMALISER_VERSION, actual_status, parse_target, parse_value
 
 NUM = "DECIMAL(20, 6)"
@@ -90,16 +90,6 @@ VALUE_COLUMNS = [
     "actual_status", "normaliser_version",
 ]
 CHILD_TABLES = ["funding", "indicators", "indicator_values", "spend_plan", "goals"]
-
-
-@dataclass
-class Document:
-    """One source document's outcome: its records, or the reason it could not be read."""
-
-    file: str
-    sha256: str
-    records: list[dict] = field(default_factory=list)
-    error: str | None = None
 
 
 def connect(path) -> duckdb.DuckDBPyConnection:

@@ -18,14 +18,10 @@ import time
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import TYPE_CHECKING
-
+from .document import Document
 from .docx import UnreadableDocx, read_docx
 from .layout import PageLayout
 from .pdf import UnreadableDocument, read_pdf
-
-if TYPE_CHECKING:
-    from .load import Document
 from .reports import parse_layouts
 
 LEGACY_OFFICE = {".doc", ".wps", ".et", ".xls"}
@@ -58,16 +54,8 @@ def _read_safely(path: Path, part: int, parts: int) -> tuple[str, object]:
         return "error", f"parser failed: {exc.__class__.__name__}: {str(exc)[:200]}"
 
 
-def _new_document(name: str, sha256: str, error: str | None = None) -> Document:
-    # The loader (and duckdb with it) is imported only here: after the first workers have
-    # started, and never into them.
-    from .load import Document
-
-    return Document(name, sha256, error=error)
-
-
 def _document(name: str, sha256: str, outcomes: list[tuple[str, object]]) -> Document:
-    doc = _new_document(name, sha256)
+    doc = Document(name, sha256)
     errors = [value for status, value in outcomes if status == "error"]
     if errors:
         doc.error = errors[0]
@@ -106,7 +94,7 @@ def extract_file(path: str | Path) -> Document:
     """Extract every report of one document, in this process. Never raises for a bad document."""
     sha256, reason = _precheck(Path(path))
     if reason:
-        return _new_document(str(path), sha256, error=reason)
+        return Document(str(path), sha256, error=reason)
     return _document(str(path), sha256, [_read_safely(Path(path), 0, 1)])
 
 
@@ -151,7 +139,7 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
         while next_index < len(docs):
             doc = docs[next_index]
             if doc["reason"]:
-                yield _new_document(doc["path"], doc["sha256"], error=doc["reason"])
+                yield Document(doc["path"], doc["sha256"], error=doc["reason"])
             elif len(doc["outcomes"]) == doc["parts"]:
                 yield _document(doc["path"], doc["sha256"], doc["outcomes"])
             else:
