@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS marts.dq_findings (
 """
 FINDING_COLUMNS = ["rule_id", "severity", "kind", "table_name", "report_id", "row_key", "field",
                    "observed", "expected", "message_zh", "message_en"]
-# Where a finding is, for the reviewer who opens the document: from the report it is about.
+# Where a finding is, for the reviewer who opens the document: from the report it is about
+# (staging.int_reports, the report grain of the dbt project).
 CONTEXT_COLUMNS = ["source_file", "page_first", "page_last", "fiscal_year", "project_name", "office_name"]
 MERGE_FINDING = f"""
 INSERT INTO marts.dq_findings VALUES (?, {', '.join('?' * (len(FINDING_COLUMNS) + len(CONTEXT_COLUMNS)))}, ?, ?, 'open')
@@ -113,15 +114,8 @@ def finding_id(finding: dict) -> str:
 
 
 def _report_context(con) -> dict[str, tuple]:
-    tables = {t for (t,) in con.execute("SELECT table_schema || '.' || table_name "
-                                       "FROM information_schema.tables").fetchall()}
-    if "raw.reports" not in tables:
-        return {}
-    office = "u.office_name" if "staging.int_reports" in tables else "NULL"
-    join = "LEFT JOIN staging.int_reports AS u USING (report_id)" if "staging.int_reports" in tables else ""
     return {row[0]: row[1:] for row in con.execute(
-        f"SELECT r.report_id, r.source_file, r.page_first, r.page_last, r.fiscal_year, r.project_name, "
-        f"{office} FROM raw.reports AS r {join}").fetchall()}
+        f"SELECT report_id, {', '.join(CONTEXT_COLUMNS)} FROM staging.int_reports").fetchall()}
 
 
 def write_findings(warehouse: Path, results: list[SuiteResult]) -> int:

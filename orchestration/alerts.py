@@ -42,26 +42,19 @@ def channel_id(url: str) -> str:
 def _pending(con, channel: str) -> tuple[list[tuple], list[tuple]]:
     """(open findings, unreadable documents) this channel has not been sent yet."""
     findings = con.execute("""
-        SELECT f.finding_id, f.severity, f.rule_id, f.message_zh, f.observed, f.expected,
-               r.source_file, r.page_first, r.project_name
-        FROM marts.dq_findings AS f
-        LEFT JOIN raw.reports AS r ON r.report_id = f.report_id
-        WHERE f.status = 'open' AND f.finding_id NOT IN (
-            SELECT item FROM raw.alerts_sent WHERE channel = ?)
-        ORDER BY CASE f.severity WHEN 'HARD' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END, f.rule_id, f.row_key
-    """, [channel]).fetchall() if _exists(con, "marts", "dq_findings") else []
+        SELECT finding_id, severity, rule_id, message_zh, observed, expected,
+               source_file, page_first, project_name
+        FROM marts.dq_findings
+        WHERE status = 'open' AND finding_id NOT IN (SELECT item FROM raw.alerts_sent WHERE channel = ?)
+        ORDER BY CASE severity WHEN 'HARD' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END, rule_id, row_key
+    """, [channel]).fetchall()
     documents = con.execute("""
         SELECT 'document:' || source_sha256, source_file, error FROM raw.documents
         WHERE status = 'error' AND 'document:' || source_sha256 NOT IN (
             SELECT item FROM raw.alerts_sent WHERE channel = ?)
         ORDER BY source_file
-    """, [channel]).fetchall() if _exists(con, "raw", "documents") else []
+    """, [channel]).fetchall()
     return findings, documents
-
-
-def _exists(con, schema: str, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables "
-                            "WHERE table_schema = ? AND table_name = ?", [schema, table]).fetchone()[0])
 
 
 def message(findings: list[tuple], documents: list[tuple], warehouse: Path) -> tuple[str, str]:

@@ -43,9 +43,6 @@ def warehouse(tmp_path) -> Path:
         con.execute("CREATE SCHEMA raw; CREATE TABLE raw.documents (source_sha256 VARCHAR, "
                     "source_file VARCHAR, status VARCHAR, error VARCHAR); INSERT INTO raw.documents "
                     "VALUES ('abc', '/inbox/broken.pdf', 'error', 'corrupt or truncated PDF')")
-        con.execute("CREATE TABLE raw.reports (report_id VARCHAR, source_file VARCHAR, page_first INTEGER, "
-                    "page_last INTEGER, fiscal_year INTEGER, project_name VARCHAR); "
-                    "INSERT INTO raw.reports VALUES ('over', '/inbox/a.pdf', 3, 4, 2023, '某项目')")
     write_findings(path, run_checks(path))
     return path
 

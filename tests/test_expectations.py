@@ -10,9 +10,10 @@ from expectations.run import run_checks, run_suite, write_findings
 FACTS = """
 CREATE SCHEMA staging;
 CREATE TABLE staging.int_reports (report_id VARCHAR, fiscal_year INTEGER, office_key VARCHAR,
-    department VARCHAR, office_name VARCHAR);
-INSERT INTO staging.int_reports VALUES ('over', 2023, 'o1', '某部门', '某办公室'),
-    ('negative', 2023, 'o1', '某部门', '某办公室');
+    department VARCHAR, office_name VARCHAR, source_file VARCHAR, page_first INTEGER, page_last INTEGER,
+    project_name VARCHAR);
+INSERT INTO staging.int_reports VALUES ('over', 2023, 'o1', '某部门', '某办公室', '/inbox/a.pdf', 3, 4, '某项目'),
+    ('negative', 2023, 'o1', '某部门', '某办公室', '/inbox/a.pdf', 5, 5, '另一项目');
 CREATE SCHEMA marts;
 CREATE TABLE marts.fct_indicator (report_id VARCHAR, indicator_index INTEGER,
     weight DECIMAL(20,6), score DECIMAL(20,6), deviation VARCHAR, actual_status VARCHAR,
