@@ -83,7 +83,7 @@ def test_violating_record_becomes_finding_and_failed_check(violating_warehouse):
     assert checks["marts/fct_indicator"] is False
 
 
-def test_broken_extraction_blocks_the_marts(tmp_path):
+def test_broken_extraction_fails_the_blocking_check(tmp_path):
     """Reports read without their rows are an extraction failure: a blocking check, not findings."""
     from orchestration.assets.quality import extraction_complete
     from orchestration.definitions import defs

@@ -16,12 +16,11 @@ with indicators as (
         {{ value_number('i', 'actual') }} as actual_number,
         {{ same_unit('i', 'i') }} as is_same_unit,
         -- SE-18: a cost target equal to the year-end budget or the amount spent was written after the fact
-        coalesce(i.is_cost and (i.target_value_yuan = cast(f.annual_budget * 10000 as decimal(20, 2))
-                                or i.target_value_yuan = cast(f.executed * 10000 as decimal(20, 2))), false)
-            as is_ex_post_cost_target
+        coalesce(i.is_cost and (i.target_value_yuan = f.annual_budget_yuan
+                                or i.target_value_yuan = f.executed_yuan), false) as is_ex_post_cost_target
     from {{ ref('int_indicators') }} as i
     inner join {{ ref('int_reports') }} as r on r.report_id = i.report_id
-    left join {{ ref('stg_funding') }} as f on f.report_id = i.report_id and f.funding_source = 'total'
+    left join {{ ref('fct_funding') }} as f on f.report_id = i.report_id and f.funding_source = 'total'
     where i.report_type = 'self_evaluation'
 ),
 

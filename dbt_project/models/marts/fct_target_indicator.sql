@@ -32,7 +32,8 @@ select
     i.is_unknown_label,
     i.is_level3_placeholder,
     i.is_quantified,
-    cast(r.budget_total * 10000 as decimal(20, 2)) as budget_total_yuan
+    b.budget_total_yuan
 from {{ ref('int_indicators') }} as i
 inner join {{ ref('int_reports') }} as r on r.report_id = i.report_id
+inner join {{ ref('fct_project_budget') }} as b on b.report_id = i.report_id
 where i.report_type = 'performance_target'

@@ -3,24 +3,11 @@
 -- the n-th row of a pair key on one side meets the n-th on the other. Only project-years with
 -- both documents appear; an indicator on one side only is shown as target_only / self_evaluation_only.
 with targets as (
-    select
-        t.*,
-        -- coalesced: PostgreSQL runs a FULL JOIN on plain equality only
-        coalesce(t.indicator_code, '') || '|' || coalesce({{ label_key('t.level3') }}, '') as pair_key,
-        row_number() over (partition by t.project_key, t.fiscal_year, t.indicator_code, {{ label_key('t.level3') }}
-                           order by t.indicator_index) as nth
-    from {{ ref('fct_target_indicator') }} as t
+    {{ keyed_indicators('fct_target_indicator') }}
 ),
 
 evaluations as (
-    select
-        e.*,
-        -- coalesced: PostgreSQL runs a FULL JOIN on plain equality only
-        coalesce(e.indicator_code, '') || '|' || coalesce({{ label_key('e.level3') }}, '') as pair_key,
-        row_number() over (partition by e.project_key, e.fiscal_year, e.indicator_code, {{ label_key('e.level3') }}
-                           order by e.indicator_index) as nth
-    from {{ ref('fct_indicator') }} as e
-    where not e.is_empty_row
+    {{ keyed_indicators('fct_indicator', 'not m.is_empty_row') }}
 ),
 
 project_years as (
