@@ -22,9 +22,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest
 
-## Open the Dagster UI on http://127.0.0.1:3000.
+## Open the Dagster UI on http://127.0.0.1:3000 (run history and instance settings in $DAGSTER_HOME).
+DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 dagster: $(STAMP)
-	$(BIN)/dagster dev -w workspace.yaml
+	mkdir -p $(DAGSTER_HOME)
+	test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs

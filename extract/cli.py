@@ -17,24 +17,32 @@ def extract_main(argv: list[str]) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("paths", nargs="+", metavar="PATH", help="PDF documents")
     parser.add_argument("--jobs", "-j", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=sys.stderr.isatty(),
+                        help="a progress line on stderr (default: when stderr is a terminal)")
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error("--jobs must be at least 1")
 
     from .pipeline import extract_files
 
-    failed = 0
+    failed = reports = 0
     out = sys.stdout
-    for doc in extract_files(args.paths, jobs=args.jobs):
+    clear = "\r\033[K" if args.progress else ""  # messages overwrite the progress line, which is redrawn
+    for done, doc in enumerate(extract_files(args.paths, jobs=args.jobs), start=1):
+        reports += len(doc.records)
         if doc.error:
             failed += 1
-            print(f"ERROR {doc.file}: {doc.error}", file=sys.stderr, flush=True)
+            print(f"{clear}ERROR {doc.file}: {doc.error}", file=sys.stderr, flush=True)
         for record in doc.records:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             for warning in record.get("extraction_warnings", []):
-                print(f"WARNING {doc.file} pages {record['source']['pages']}: {warning}",
+                print(f"{clear}WARNING {doc.file} pages {record['source']['pages']}: {warning}",
                       file=sys.stderr)
         out.flush()
+        if args.progress:
+            print(f"{clear}[{done}/{len(args.paths)}] {reports} reports, {failed} unreadable: "
+                  f"{os.path.basename(doc.file)}", end="\n" if done == len(args.paths) else "",
+                  file=sys.stderr, flush=True)
     return 1 if failed else 0
 
 

@@ -14,3 +14,9 @@ def warehouse_path() -> Path:
 def inbox_path() -> Path:
     """The folder of source documents (``JIXIAO_INBOX``, default the bundled ``samples/``)."""
     return Path(os.environ.get("JIXIAO_INBOX", ROOT / "samples")).resolve()
+
+
+def published_path(warehouse: Path) -> Path:
+    """The read-only copy analysts open, replaced atomically after each successful build: by default
+    ``published/`` beside the warehouse file, same name (``JIXIAO_PUBLISHED`` overrides it)."""
+    return warehouse.parent / "published" / warehouse.name

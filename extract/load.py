@@ -7,6 +7,7 @@ the same raw tables.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -26,6 +27,19 @@ CREATE TABLE IF NOT EXISTS raw.documents (
     loaded_at TIMESTAMP NOT NULL, in_inbox BOOLEAN NOT NULL DEFAULT true
 );
 ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS in_inbox BOOLEAN DEFAULT true;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS first_seen TIMESTAMP;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS last_seen TIMESTAMP;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS attempts INTEGER DEFAULT 1;
+CREATE OR REPLACE VIEW raw.rejected_documents AS
+SELECT source_file, source_sha256, error AS reason, first_seen, last_seen, attempts, in_inbox, extractor_version
+FROM raw.documents WHERE status = 'error';
+CREATE TABLE IF NOT EXISTS raw.ingestion_runs (
+    run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
+    documents_seen INTEGER, documents_new INTEGER, documents_changed INTEGER,
+    documents_reread INTEGER, documents_unchanged INTEGER, documents_rejected INTEGER,
+    documents_removed INTEGER, reports_loaded INTEGER, findings_open INTEGER, findings_new INTEGER,
+    raw_state VARCHAR NOT NULL, build_version VARCHAR NOT NULL, outcome VARCHAR NOT NULL
+);
 CREATE TABLE IF NOT EXISTS raw.reports (
     report_id VARCHAR PRIMARY KEY, source_sha256 VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
     report_index INTEGER NOT NULL, page_first INTEGER NOT NULL, page_last INTEGER NOT NULL,
@@ -139,12 +153,16 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
 
     con.execute("BEGIN TRANSACTION")
     try:
+        # the same content read again (new extractor, a retry): its history goes on
+        first_seen, attempts = con.execute(
+            "SELECT first_seen, attempts FROM raw.documents WHERE source_sha256 = ?", [doc.sha256]
+        ).fetchone() or (loaded_at, 0)
         _delete(con, doc.sha256)
         con.execute(
             "INSERT INTO raw.documents (source_sha256, source_file, status, error, report_count, "
-            "extractor_version, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "extractor_version, loaded_at, first_seen, last_seen, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.sha256, doc.file, "error" if doc.error else "ok", doc.error, len(report_rows),
-             extractor_version, loaded_at])
+             extractor_version, loaded_at, first_seen or loaded_at, loaded_at, (attempts or 0) + 1])
         _insert(con, "reports", REPORT_COLUMNS, report_rows)
         _insert(con, "funding", ["report_id", "row_index", "source", *FUNDING_COLUMNS], funding)
         _insert(con, "indicators", ["report_id", "indicator_index", *INDICATOR_COLUMNS], indicators)
@@ -167,9 +185,18 @@ def _delete(con, sha256: str) -> None:
     con.execute("DELETE FROM raw.documents WHERE source_sha256 = ?", [sha256])
 
 
-def loaded_versions(con) -> dict[str, str]:
-    """sha256 → the version that loaded it, for every document in the raw tables."""
-    return dict(con.execute("SELECT source_sha256, extractor_version FROM raw.documents").fetchall())
+def loaded_documents(con) -> dict[str, tuple]:
+    """sha256 → (version that read it, error or None, attempts), for every document read so far."""
+    return {sha: rest for sha, *rest in con.execute(
+        "SELECT source_sha256, extractor_version, error, attempts FROM raw.documents").fetchall()}
+
+
+def raw_state(con) -> str:
+    """A fingerprint of what the raw tables hold: which content, read by which version, under which
+    name, still in the inbox or not. Equal fingerprints mean the models would build the same marts."""
+    rows = con.execute("SELECT source_sha256, source_file, status, extractor_version, in_inbox "
+                       "FROM raw.documents ORDER BY ALL").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def sync_inbox(con, inbox: dict[str, str], keep_removed: bool = True) -> dict[str, int]:
@@ -195,8 +222,9 @@ def sync_inbox(con, inbox: dict[str, str], keep_removed: bool = True) -> dict[st
         removed = [sha for sha, path in rows if sha not in present and path not in inbox]
         for sha in replaced + ([] if keep_removed else removed):
             _delete(con, sha)
-        con.execute("UPDATE raw.documents SET in_inbox = list_contains(?::VARCHAR[], source_sha256)",
-                    [sorted(present)])
+        con.execute("UPDATE raw.documents SET in_inbox = list_contains($present::VARCHAR[], source_sha256), "
+                    "last_seen = CASE WHEN list_contains($present::VARCHAR[], source_sha256) THEN $now ELSE last_seen END",
+                    {"present": sorted(present), "now": datetime.now(timezone.utc).replace(tzinfo=None)})
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -85,8 +85,10 @@ def message(findings: list[tuple], documents: list[tuple], warehouse: Path) -> t
     return title, "\n".join(lines)
 
 
-def send_alerts(warehouse: Path, urls: list[str] | None = None) -> dict[str, str]:
-    """Send what is new to each channel; returns {channel kind#id: sent | nothing new | failed}."""
+def send_alerts(warehouse: Path, urls: list[str] | None = None, readers: Path | None = None) -> dict[str, str]:
+    """Send what is new to each channel; returns {channel kind#id: sent | nothing new | failed}.
+
+    ``readers`` is the file the message tells people to open (the published copy)."""
     import apprise
 
     outcome = {}
@@ -99,7 +101,7 @@ def send_alerts(warehouse: Path, urls: list[str] | None = None) -> dict[str, str
             if not findings and not documents:
                 outcome[label] = "nothing new"
                 continue
-            title, body = message(findings, documents, warehouse)
+            title, body = message(findings, documents, readers or warehouse)
             notifier = apprise.Apprise()
             try:
                 sent = notifier.add(url) and bool(notifier.notify(body=body, title=title))

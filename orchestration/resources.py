@@ -9,7 +9,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 
-from extract.config import ROOT, inbox_path, warehouse_path
+from extract.config import ROOT, inbox_path, published_path, warehouse_path
 
 DBT_PROJECT_DIR = ROOT / "dbt_project"
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
@@ -17,11 +17,18 @@ SKIP_MARKER = ".jixiao-skip"
 
 
 class Warehouse(ConfigurableResource):
-    """The DuckDB warehouse file and the inbox it is fed from (env JIXIAO_WAREHOUSE, JIXIAO_INBOX)."""
+    """The DuckDB file the pipeline writes, the read-only copy it publishes for analysts, and the
+    inbox it is fed from (env JIXIAO_WAREHOUSE, JIXIAO_PUBLISHED, JIXIAO_INBOX)."""
 
     path: str
     inbox: str
+    published: str = ""
     extract_jobs: int = 1
+    max_attempts: int = 3  # a document that timed out, ran out of memory or crashed is tried this often
+
+    @property
+    def published_path(self) -> Path:
+        return Path(self.published) if self.published else published_path(Path(self.path))
 
     def documents(self) -> list[Path]:
         """The source documents in the inbox (recursively), in a stable order.
@@ -34,14 +41,21 @@ class Warehouse(ConfigurableResource):
         return sorted(p for p in inbox.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
                       and not any(p.is_relative_to(folder) for folder in skipped))
 
+    def document_keys(self) -> dict[str, Path]:
+        """Partition key (the path inside the inbox, with /) → file, for every inbox document."""
+        return {p.relative_to(self.inbox).as_posix(): p for p in self.documents()}
+
 
 def warehouse_resource() -> Warehouse:
     path = warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     # dbt reads the same variable (dbt_project/profiles.yml): always an absolute path.
     os.environ["JIXIAO_WAREHOUSE"] = str(path)
+    published = os.environ.get("JIXIAO_PUBLISHED")
     return Warehouse(path=str(path), inbox=str(inbox_path()),
-                     extract_jobs=int(os.environ.get("JIXIAO_EXTRACT_JOBS", 1)))
+                     published=str(Path(published).resolve()) if published else "",
+                     extract_jobs=int(os.environ.get("JIXIAO_EXTRACT_JOBS", 1)),
+                     max_attempts=int(os.environ.get("JIXIAO_MAX_ATTEMPTS", 3)))
 
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)

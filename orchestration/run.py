@@ -27,16 +27,19 @@ def main(argv: list[str] | None = None) -> int:
 
     from dagster import DagsterInstance
 
-    from extract.config import warehouse_path
-
+    from .automation import all_documents, sync_partitions
     from .definitions import build_defs
-    from .resources import DBT_PROJECT_DIR
+    from .resources import DBT_PROJECT_DIR, warehouse_resource
 
-    warehouse = warehouse_path()
+    warehouse = warehouse_resource()
     # Progress (Dagster's and dbt's logs) goes to stderr; stdout is the summary alone.
     with _instance(DagsterInstance) as instance, contextlib.redirect_stdout(sys.stderr):
+        keys = sync_partitions(instance, warehouse)
+        if not keys:
+            print(f"The inbox {warehouse.inbox} holds no PDF or DOCX document: nothing to do.", file=sys.stderr)
+            return 0
         result = build_defs().resolve_job_def("warehouse_job").execute_in_process(
-            instance=instance, raise_on_error=False,
+            instance=instance, raise_on_error=False, tags=all_documents(keys),
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
     _clean_dbt_runs(DBT_PROJECT_DIR / "target")
     if not result.success:
@@ -44,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
             if event.is_failure:
                 print(f"FAILED {event.step_key}: {event.message}", file=sys.stderr)
         return 1
-    print(summary(warehouse))
+    print(summary(Path(warehouse.path), warehouse.published_path, result.run_id))
     return 0
 
 
@@ -60,15 +63,20 @@ def _clean_dbt_runs(target: Path) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
-def summary(warehouse: Path) -> str:
+def summary(warehouse: Path, published: Path, run_id: str) -> str:
+    """What this run did (from the warehouse it wrote), then what analysts now read (the published copy)."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        run = con.execute("SELECT * FROM raw.ingestion_runs WHERE run_id = ?", [run_id]).fetchone()
+        names = [d[0] for d in con.description]
+    run = dict(zip(names, run))
+    with duckdb.connect(str(published), read_only=True) as con:
         def rows(sql):
             return con.execute(sql).fetchall()
 
         docs = rows("SELECT status, count(*) FROM raw.documents GROUP BY status ORDER BY status")
-        failed = rows("SELECT source_file, error FROM raw.documents WHERE status = 'error' ORDER BY 1")
+        failed = rows("SELECT source_file, reason, attempts FROM raw.rejected_documents WHERE in_inbox ORDER BY 1")
         reports = rows("SELECT report_type, count(*) FROM raw.reports GROUP BY 1 ORDER BY 1")
         facts = {t: rows(f"SELECT count(*) FROM marts.{t}")[0][0] for t in (
             "fct_funding", "fct_indicator", "fct_score", "fct_target_indicator", "fct_spend_plan",
@@ -84,15 +92,20 @@ def summary(warehouse: Path) -> str:
         findings = rows("SELECT rule_id, severity, kind, table_name, count(*) FROM marts.dq_findings WHERE status = 'open' "
                         "GROUP BY ALL ORDER BY rule_id, table_name")
 
-    out = [f"Warehouse: {warehouse}", "",
+    did = ", ".join(f"{run[f'documents_{k}'] or 0} {k}" for k in (
+        "seen", "new", "changed", "reread", "unchanged", "rejected", "removed"))
+    out = [f"This run: documents {did}; {run['reports_loaded'] or 0} reports loaded; " + (
+               "nothing changed, the published warehouse stands" if run["outcome"] == "no change" else
+               f"{run['findings_open']} open findings ({run['findings_new']} new); published"),
+           f"Warehouse (writer): {warehouse}", f"Published copy (open this one): {published}", "",
            "Documents: " + ", ".join(f"{n} {s}" for s, n in docs)]
-    out += [f"  ERROR {f}: {e}" for f, e in failed]
+    out += [f"  ERROR {f}: {e} (attempts {a})" for f, e, a in failed]
     out += ["Reports: " + ", ".join(f"{n} {t}" for t, n in reports), "", "Rows per table:"]
     out += [f"  marts.{t:22} {n:>6}" for t, n in facts.items()]
     out += ["", "marts.mart_office_year:", _table(columns, office_rows), "",
             "Failed data-quality checks (marts.dq_findings):"]
     out += [f"  {r} {s:4} {k:10} {t:22} {n:>4} rows" for r, s, k, t, n in findings] or ["  none"]
-    out += ["", EXAMPLE_QUERY.format(path=warehouse)]
+    out += ["", EXAMPLE_QUERY.format(path=published)]
     return "\n".join(out)
 
 

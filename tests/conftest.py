@@ -1,6 +1,7 @@
 """Shared fixtures: the sample documents run once through the whole pipeline."""
 
 import contextlib
+import hashlib
 import io
 import shutil
 from pathlib import Path
@@ -24,6 +25,28 @@ def run_pipeline(inbox: Path, warehouse: Path) -> str:
 def query(warehouse: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql).fetchall()
+
+
+MARTS = ["dim_department", "dim_office", "dim_project", "dim_fiscal_year", "dim_indicator",
+         "fct_funding", "fct_indicator", "fct_score", "fct_target_indicator", "fct_project_budget",
+         "fct_spend_plan", "mart_office_year", "mart_department_year", "mart_project_scorecard",
+         "mart_indicator_quality", "mart_target_vs_actual", "dq_findings", "mart_dq_office_year"]
+
+
+def mart_hashes(warehouse: Path, inbox: Path | None = None) -> dict[str, str]:
+    """A content hash of every mart (rows sorted; when findings were seen left out; the inbox
+    folder, when given, written as <inbox> so that two inboxes of the same files compare equal)."""
+    hashes = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in MARTS:
+            columns = [c for (c,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts' "
+                "AND table_name = ? AND column_name NOT IN ('first_seen', 'last_seen') ORDER BY ordinal_position",
+                [table]).fetchall()]
+            rows = con.execute(f"SELECT {', '.join(columns)} FROM marts.{table} ORDER BY ALL").fetchall()
+            text = repr(rows).replace(str(inbox), "<inbox>") if inbox else repr(rows)
+            hashes[table] = hashlib.sha256(text.encode()).hexdigest()
+    return hashes
 
 
 @pytest.fixture(scope="session")

@@ -78,3 +78,11 @@ def test_good_file_exits_zero():
 @pytest.mark.parametrize("args", [[], ["--jobs", "0", "x.pdf"]])
 def test_usage_errors_exit_2(args):
     assert run_extract(*args).returncode == 2
+
+
+def test_progress_line_counts_documents_and_never_touches_the_records(bad_files):
+    [letter] = [path for path in bad_files if path.name == "letter.pdf"]
+    result = run_extract("--progress", GOOD, letter, GOOD)
+    assert result.stderr.rstrip().endswith("[3/3] 80 reports, 1 unreadable: " + GOOD.name)
+    assert "\033[KERROR " in result.stderr  # (text mode reads the carriage return as a newline)
+    assert result.stdout == run_extract(GOOD, letter, GOOD).stdout  # records alone

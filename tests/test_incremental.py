@@ -13,18 +13,21 @@ TARGETS = ROOT / "samples" / "targets_yanshanlu_2024.pdf"
 SELFEVAL = ROOT / "samples" / "selfeval_dahongmen_2023.pdf"
 
 
-def ingest(inbox: Path, warehouse: Path) -> dict:
+def ingest(inbox: Path, warehouse: Path, instance: DagsterInstance | None = None, **limits) -> dict:
+    """One real Dagster run of the raw tables over every inbox document (partition); what it did."""
     from orchestration.assets import ingest
+    from orchestration.automation import all_documents, sync_partitions
     from orchestration.resources import Warehouse
 
-    result = materialize([ingest.source_documents, ingest.report_records, ingest.raw_tables],
-                         resources={"warehouse": Warehouse(path=str(warehouse), inbox=str(inbox))},
-                         instance=DagsterInstance.ephemeral())
+    resource = Warehouse(path=str(warehouse), inbox=str(inbox), **limits)
+    instance = instance or DagsterInstance.ephemeral()
+    result = materialize([ingest.raw_tables], resources={"warehouse": resource}, instance=instance,
+                         tags=all_documents(sync_partitions(instance, resource)))
     assert result.success
-    [records] = [m for m in result.get_asset_materialization_events()
-                 if m.asset_key.to_user_string() == "report_records"]
-    return {k: v.value for k, v in records.materialization.metadata.items()
-            if k in ("documents", "unchanged", "extracted")}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        row = con.execute("SELECT documents_seen, documents_new, documents_changed, documents_reread, "
+                          "documents_unchanged FROM raw.ingestion_runs WHERE run_id = ?", [result.run_id]).fetchone()
+    return dict(zip(("seen", "new", "changed", "reread", "unchanged"), row))
 
 
 def documents(warehouse: Path) -> list[tuple]:
@@ -39,20 +42,20 @@ def test_inbox_changes_are_loaded_by_content(tmp_path):
     inbox, warehouse = tmp_path / "inbox", tmp_path / "w.duckdb"
     inbox.mkdir()
     shutil.copy(TARGETS, inbox / "a.pdf")
-    assert ingest(inbox, warehouse) == {"documents": 1, "unchanged": 0, "extracted": 1}
+    assert ingest(inbox, warehouse) == {"seen": 1, "new": 1, "changed": 0, "reread": 0, "unchanged": 0}
     assert documents(warehouse) == [("a.pdf", True, 15)]
 
     # nothing changed: nothing is read again
-    assert ingest(inbox, warehouse) == {"documents": 1, "unchanged": 1, "extracted": 0}
+    assert ingest(inbox, warehouse) == {"seen": 1, "new": 0, "changed": 0, "reread": 0, "unchanged": 1}
 
     # a byte-identical copy under another name loads once
     shutil.copy(TARGETS, inbox / "copy.pdf")
-    assert ingest(inbox, warehouse) == {"documents": 2, "unchanged": 2, "extracted": 0}
+    assert ingest(inbox, warehouse) == {"seen": 2, "new": 0, "changed": 0, "reread": 0, "unchanged": 2}
     assert documents(warehouse) == [("a.pdf", True, 15)]
 
     # a.pdf replaced by other content: its reports are replaced, not added to
     shutil.copy(SELFEVAL, inbox / "a.pdf")
-    assert ingest(inbox, warehouse) == {"documents": 2, "unchanged": 1, "extracted": 1}
+    assert ingest(inbox, warehouse) == {"seen": 2, "new": 0, "changed": 1, "reread": 0, "unchanged": 1}
     assert documents(warehouse) == [("a.pdf", True, 40), ("copy.pdf", True, 15)]  # the old content is copy.pdf
 
     # removed from the inbox: kept, marked
@@ -64,3 +67,42 @@ def test_inbox_changes_are_loaded_by_content(tmp_path):
     shutil.copy(TARGETS, inbox / "a.pdf")
     ingest(inbox, warehouse)
     assert documents(warehouse) == [("a.pdf", True, 15)]
+
+
+def test_new_extractor_version_reads_every_document_again(tmp_path, monkeypatch):
+    from orchestration.assets import ingest as ingest_module
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    shutil.copy(TARGETS, inbox / "a.pdf")
+    ingest(inbox, warehouse)
+    monkeypatch.setattr(ingest_module, "LOAD_VERSION", "next-version")
+    assert ingest(inbox, warehouse)["reread"] == 1
+    assert ingest(inbox, warehouse)["unchanged"] == 1
+    assert documents(warehouse) == [("a.pdf", True, 15)]
+
+
+def rejected(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("SELECT regexp_extract(source_file, '[^/]+$'), split_part(reason, ' ', 1), attempts, "
+                           "first_seen <= last_seen FROM raw.rejected_documents ORDER BY 1").fetchall()
+
+
+def test_rejected_documents_are_recorded_and_retried_only_when_it_may_help(tmp_path, monkeypatch):
+    """A document that timed out is tried again on the next runs (up to max_attempts); a broken one
+    is not, until its content changes; the good document in the same run is loaded either way."""
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    shutil.copy(TARGETS, inbox / "good.pdf")
+    shutil.copy(SELFEVAL, inbox / "slow.pdf")
+    (inbox / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
+    monkeypatch.setenv("JIXIAO_PARSE_TIMEOUT", "0.01")  # no document is read that fast
+    ingest(inbox, warehouse, max_attempts=2)
+    assert rejected(warehouse) == [("broken.pdf", "corrupt", 1, True), ("good.pdf", "parsing", 1, True),
+                                   ("slow.pdf", "parsing", 1, True)]
+    monkeypatch.setenv("JIXIAO_PARSE_TIMEOUT", "600")
+    monkeypatch.setenv("JIXIAO_EXTRACT_JOBS", "1")
+    run = ingest(inbox, warehouse, max_attempts=2)
+    assert run == {"seen": 3, "new": 0, "changed": 0, "reread": 2, "unchanged": 1}  # broken.pdf waits
+    assert rejected(warehouse) == [("broken.pdf", "corrupt", 1, True)]
+    assert documents(warehouse) == [("broken.pdf", True, 0), ("good.pdf", True, 15), ("slow.pdf", True, 40)]

@@ -2,7 +2,7 @@
 record becomes a finding and a failed (non-blocking) asset check, through real dbt and GE runs."""
 
 import json
-import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -20,8 +20,12 @@ def test_definitions_load():
     assert defs.resolve_sensor_def("inbox_sensor").job_name == job.name
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert {"source_documents", "report_records", "raw/reports", "marts/fct_score",
-            "marts/mart_office_year", "marts/dq_findings"} <= keys
+    assert {"raw/documents", "raw/reports", "marts/fct_score", "marts/mart_office_year",
+            "marts/dq_findings", "published_warehouse"} <= keys
+    # one partition per document, read by one writer at a time, all of them in one run
+    raw = graph.get(AssetKey(["raw", "reports"]))
+    assert raw.partitions_def.name == "documents" and raw.backfill_policy.max_partitions_per_run is None
+    assert defs.get_assets_def(AssetKey(["raw", "reports"])).op.pool == "warehouse_writer"
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert {("marts/fct_indicator", "dq_contracts"), ("marts/fct_funding", "dq_contracts"),
             ("marts/fct_score", "dq_contracts")} <= checks
@@ -38,11 +42,40 @@ def test_inbox_sensor_fires_on_change_only(tmp_path):
     with DagsterInstance.ephemeral() as instance:
         context = build_sensor_context(instance=instance, resources={"warehouse": warehouse})
         first = inbox_sensor(context)
-        assert first.run_key
+        assert first.run_key and instance.get_dynamic_partitions("documents") == ["a.pdf"]
         context.update_cursor(context.cursor)  # as the daemon would persist it
         assert "unchanged" in inbox_sensor(context).skip_message
-        (tmp_path / "b.pdf").write_bytes(b"%PDF-1.4 two")
-        assert inbox_sensor(context).run_key not in (None, first.run_key)
+        (tmp_path / "sub").mkdir()
+        (tmp_path / "sub" / "b.pdf").write_bytes(b"%PDF-1.4 two")
+        (tmp_path / "a.pdf").unlink()
+        second = inbox_sensor(context)
+        assert second.run_key not in (None, first.run_key)
+        # a partition per document, the removed one gone; the run covers them all
+        assert instance.get_dynamic_partitions("documents") == ["sub/b.pdf"]
+        assert second.tags["dagster/asset_partition_range_start"] == "sub/b.pdf"
+
+
+def test_schedule_and_sensor_never_start_a_second_run(tmp_path):
+    from dagster import DagsterRunStatus, build_schedule_context, instance_for_test
+
+    from orchestration.automation import inbox_sensor, nightly_schedule, warehouse_job
+    from orchestration.definitions import defs
+    from orchestration.resources import Warehouse
+
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"), inbox=str(tmp_path))
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4 one")
+    job = defs.resolve_job_def(warehouse_job.name)
+    # A schedule needs a persistent instance. Dagster keeps the last one's storage as a process-wide
+    # default for loading definitions later, so its folder must outlive this test (tmp_path does).
+    (tmp_path / "dagster_home").mkdir()
+    (tmp_path / "dagster_home" / "dagster.yaml").write_text("")
+    with instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+        schedule_context = build_schedule_context(instance=instance, resources={"warehouse": warehouse})
+        assert nightly_schedule(schedule_context).tags["dagster/asset_partition_range_end"] == "a.pdf"
+        instance.create_run_for_job(job, status=DagsterRunStatus.STARTED)
+        assert "in progress" in nightly_schedule(schedule_context).skip_message
+        sensor_context = build_sensor_context(instance=instance, resources={"warehouse": warehouse})
+        assert "in progress" in inbox_sensor(sensor_context).skip_message
 
 
 @pytest.fixture
@@ -116,3 +149,12 @@ def test_inbox_leaves_out_folders_marked_skip(tmp_path):
     # the bundled samples: the two sample publications, not the evaluation sets
     bundled = Warehouse(path=str(tmp_path / "w.duckdb"), inbox=str(ROOT / "samples"))
     assert [p.name for p in bundled.documents()] == ["selfeval_dahongmen_2023.pdf", "targets_yanshanlu_2024.pdf"]
+
+
+def test_instance_settings_allow_one_writer(tmp_path):
+    """orchestration/dagster.yaml (what `make dagster` installs): runs queue, one writer step at a time."""
+    shutil.copy(ROOT / "orchestration" / "dagster.yaml", tmp_path)
+    with DagsterInstance.from_config(str(tmp_path)) as instance:
+        config = instance.get_concurrency_config()
+        assert config.run_queue_config.max_concurrent_runs == 1
+        assert config.pool_config.default_pool_limit == 1

@@ -1,6 +1,5 @@
 """End to end: the sample documents through Dagster (in-process) into a real DuckDB warehouse."""
 
-import hashlib
 import subprocess
 import sys
 from decimal import Decimal
@@ -8,36 +7,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import query, run_pipeline
+from conftest import mart_hashes, query, run_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
-MARTS = ["dim_department", "dim_office", "dim_project", "dim_fiscal_year", "dim_indicator",
-         "fct_funding", "fct_indicator", "fct_score", "fct_target_indicator", "fct_project_budget",
-         "fct_spend_plan", "mart_office_year", "mart_department_year", "mart_project_scorecard",
-         "mart_indicator_quality", "mart_target_vs_actual", "dq_findings", "mart_dq_office_year"]
-
-
-def mart_hashes(warehouse: Path) -> dict[str, str]:
-    """A content hash of every mart (rows sorted; when findings were seen left out)."""
-    hashes = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        for table in MARTS:
-            columns = [c for (c,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = 'marts' "
-                "AND table_name = ? AND column_name NOT IN ('first_seen', 'last_seen') ORDER BY ordinal_position",
-                [table]).fetchall()]
-            rows = con.execute(f"SELECT {', '.join(columns)} FROM marts.{table} ORDER BY ALL").fetchall()
-            hashes[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    return hashes
-
-
 def test_summary_says_what_was_built(built):
     _, warehouse, summary = built
     assert "Documents: 1 error, 2 ok" in summary
     assert "broken.pdf: corrupt or truncated PDF" in summary
     assert "Reports: 15 performance_target, 40 self_evaluation" in summary
     assert "marts.mart_office_year:" in summary
-    assert f"duckdb -readonly {warehouse}" in summary
+    assert f"duckdb -readonly {warehouse.parent / 'published' / warehouse.name}" in summary
     from orchestration.run import EXAMPLE_QUERY
 
     assert len(query(warehouse, EXAMPLE_QUERY.split("\n", 1)[1])) == 7  # the query it prints runs
@@ -51,11 +30,16 @@ def test_every_row_traces_back_to_a_file_and_page(built):
     """) == query(warehouse, "SELECT count(*) FROM marts.fct_indicator")
 
 
-def test_second_run_gives_identical_marts(built):
+def test_second_run_is_a_no_op_with_identical_marts(built):
     inbox, warehouse, _ = built
-    first = mart_hashes(warehouse)
-    run_pipeline(inbox, warehouse)
-    assert mart_hashes(warehouse) == first
+    published = warehouse.parent / "published" / warehouse.name
+    first, copy = mart_hashes(warehouse), published.stat()
+    summary = run_pipeline(inbox, warehouse)
+    assert "3 unchanged" in summary and "nothing changed, the published warehouse stands" in summary
+    assert mart_hashes(warehouse) == first == mart_hashes(published)
+    assert (published.stat().st_ino, published.stat().st_mtime_ns) == (copy.st_ino, copy.st_mtime_ns)
+    assert query(warehouse, "SELECT outcome FROM raw.ingestion_runs ORDER BY started_at") == [
+        ("published",), ("no change",)]
 
 
 def test_duckdb_cli_opens_the_warehouse(built):

@@ -76,7 +76,8 @@ def test_marts_on_postgres_equal_marts_on_duckdb(seed_warehouse, server, tmp_pat
     with target, target.cursor() as cur:
         cur.execute(DDL)  # the raw layer's DDL is plain SQL both databases read
         for (table,) in source.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw'").fetchall():
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'raw' "
+                "AND table_type = 'BASE TABLE'").fetchall():
             rows = source.execute(f"SELECT * FROM raw.{table}").fetchall()
             if rows:
                 marks = ", ".join(["%s"] * len(rows[0]))

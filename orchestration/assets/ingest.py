@@ -1,30 +1,138 @@
-"""Inbox documents → report records → raw tables (one DuckDB transaction per document)."""
+"""Inbox documents → raw tables: one Dagster partition per document, one DuckDB transaction per document.
 
+A run covers a range of document partitions (the nightly schedule and the inbox sensor ask for all
+of them, in one run); only documents whose content or reader changed are read again. When the raw
+tables end up as they were at the last publication and the code is the same, the run stops here:
+the models, checks and publication downstream are skipped (a no-op night).
+"""
 
+import hashlib
 import os
-from collections import Counter
+from datetime import datetime, timezone
 
-from dagster import AssetExecutionContext, AssetIn, AssetSpec, MaterializeResult, MetadataValue, asset, multi_asset
+import duckdb
+from dagster import (AssetExecutionContext, AssetSpec, BackfillPolicy, Config, DynamicPartitionsDefinition,
+                     MaterializeResult, MetadataValue, multi_asset)
 
 from extract import EXTRACTOR_VERSION
-from extract.load import Document, connect, load_document, loaded_versions, sync_inbox
+from extract.config import ROOT
+from extract.load import connect, load_document, loaded_documents, raw_state, sync_inbox
 from extract.pipeline import extract_files, sha256_of
 from extract.values import NORMALISER_VERSION
 
-from ..resources import Warehouse
+from ..resources import DBT_PROJECT_DIR, Warehouse
 
 # What a loaded document depends on: a new extractor or normaliser re-reads every document.
 LOAD_VERSION = f"{EXTRACTOR_VERSION}+values/{NORMALISER_VERSION}"
 RAW_TABLES = ["documents", "reports", "funding", "indicators", "indicator_values", "spend_plan", "goals"]
+# Reasons worth another try on the next run (up to Warehouse.max_attempts): the machine, not the file.
+TRANSIENT = ("parsing took longer", "parser ran out of memory", "parser crashed")
+# Every step that writes the DuckDB file: DuckDB allows one writer (limit the pool to 1).
+WRITER_POOL = "warehouse_writer"
+
+documents_partitions = DynamicPartitionsDefinition(name="documents")
 
 
-@asset(group_name="ingest", description="The source documents (PDF/DOCX) found in the inbox folder, "
-                                         "each with the sha256 of its content.")
-def source_documents(context: AssetExecutionContext, warehouse: Warehouse) -> dict[str, str]:
-    inbox = {str(p): _sha256(p) for p in warehouse.documents()}
-    context.add_output_metadata({"inbox": warehouse.inbox, "documents": len(inbox),
-                                 "files": MetadataValue.md("\n".join(f"- `{p}`" for p in inbox))})
-    return inbox
+class IngestConfig(Config):
+    reread: bool = False
+    """Read the run's documents again even if they are unchanged (e.g. one document, from the UI)."""
+
+
+def build_version() -> str:
+    """What the marts are built with besides the raw tables: reader, models, seeds and contracts."""
+    digest = hashlib.sha256(LOAD_VERSION.encode())
+    sources = [p for p in DBT_PROJECT_DIR.rglob("*") if p.suffix in {".sql", ".yml", ".csv"}
+               and not {"target", "logs", "dbt_packages"} & set(p.parts)]
+    for path in sorted(sources) + sorted((ROOT / "expectations").glob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def published_state(warehouse: Warehouse) -> tuple[str, str] | None:
+    """(raw_state, build_version) of the published copy, or None when nothing was published yet."""
+    if not warehouse.published_path.exists():
+        return None
+    with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
+        return con.execute("SELECT raw_state, build_version FROM raw.ingestion_runs WHERE outcome = 'published' "
+                           "ORDER BY finished_at DESC LIMIT 1").fetchone()
+
+
+@multi_asset(
+    group_name="ingest", partitions_def=documents_partitions, pool=WRITER_POOL,
+    backfill_policy=BackfillPolicy.single_run(),
+    specs=[AssetSpec(["raw", table], skippable=True,
+                     description=f"raw.{table}: report records as extracted, with source file, sha256 "
+                                 "and pages; one partition per inbox document (its path in the inbox).")
+           for table in RAW_TABLES],
+)
+def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: Warehouse):
+    started = _now()
+    inbox = {key: str(path) for key, path in warehouse.document_keys().items()}
+    sha = {key: _sha256(path) for key, path in inbox.items()}
+    missing = [key for key in context.partition_keys if key not in inbox]
+    for key in missing:
+        context.log.warning(f"{key}: no longer in the inbox, nothing to read")
+    with connect(warehouse.path) as con:
+        loaded = loaded_documents(con)
+        known_paths = {path for (path,) in con.execute("SELECT source_file FROM raw.documents").fetchall()}
+        todo, counts, seen = [], dict.fromkeys(("new", "changed", "reread", "unchanged"), 0), set()
+        for key in context.partition_keys:
+            if key not in inbox:
+                continue
+            path, digest = inbox[key], sha[key]
+            why = _why_read(loaded.get(digest), config.reread, warehouse.max_attempts)
+            if why and (digest not in seen or not digest):  # byte-identical copies are read once
+                todo.append(path)
+                counts[why if why != "new" or path not in known_paths else "changed"] += 1
+            else:
+                counts["unchanged"] += 1
+            seen.add(digest)
+
+        context.log.info(f"reading {len(todo)} of {len(inbox)} documents ({counts['unchanged']} unchanged)")
+        reports = rejected = 0
+        for done, doc in enumerate(extract_files(todo, jobs=warehouse.extract_jobs), start=1):
+            if doc.sha256:  # else the file vanished or cannot be opened: tried again next run
+                load_document(con, doc, LOAD_VERSION)
+            reports += len(doc.records)
+            rejected += doc.error is not None
+            context.log.info(f"[{done}/{len(todo)}] {doc.file}: " + (
+                f"REJECTED {doc.error}" if doc.error else f"{len(doc.records)} reports loaded"))
+        # the inbox as listed at the start of this run: a file dropped in meanwhile waits for the next
+        changes = sync_inbox(con, {inbox[k]: sha[k] for k in inbox},
+                             keep_removed=os.environ.get("JIXIAO_KEEP_REMOVED", "1") != "0")
+        state, version = raw_state(con), build_version()
+        changed = published_state(warehouse) != (state, version)
+        run = {"documents_seen": len(inbox), **{f"documents_{k}": n for k, n in counts.items()},
+               "documents_rejected": rejected, "documents_removed": changes["removed"],
+               "reports_loaded": reports}
+        con.execute(
+            f"INSERT OR REPLACE INTO raw.ingestion_runs (run_id, started_at, {', '.join(run)}, raw_state, "
+            f"build_version, outcome) VALUES (?, ?, {', '.join('?' for _ in run)}, ?, ?, ?)",
+            [context.run.run_id, started, *run.values(), state, version, "loaded" if changed else "no change"])
+        rows = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES}
+        rejected_now = con.execute("SELECT source_file, reason, attempts FROM raw.rejected_documents "
+                                   "WHERE in_inbox ORDER BY 1").fetchall()
+
+    context.instance.add_run_tags(context.run.run_id, {f"jixiao/{k}": str(v) for k, v in run.items()})
+    if not changed:
+        context.log.info("nothing changed since the published warehouse: models, checks and publication skipped")
+        return
+    metadata = {**run, "rejected": MetadataValue.md(
+        "\n".join(f"- `{f}`: {r} (attempts {a})" for f, r, a in rejected_now) or "none")}
+    for table in RAW_TABLES:
+        yield MaterializeResult(asset_key=["raw", table], metadata={"rows": rows[table], **metadata})
+
+
+def _why_read(loaded: tuple | None, reread: bool, max_attempts: int) -> str | None:
+    """Why a document's content must be read ("new", "reread") or None when what is loaded stands."""
+    if loaded is None:
+        return "new"
+    version, error, attempts = loaded
+    if reread or version != LOAD_VERSION:
+        return "reread"
+    if error and error.startswith(TRANSIENT) and (attempts or 0) < max_attempts:
+        return "reread"
+    return None
 
 
 def _sha256(path) -> str:
@@ -34,55 +142,5 @@ def _sha256(path) -> str:
         return ""
 
 
-@asset(group_name="ingest", description="Report records extracted from each new or changed document "
-                                         "(the record contract); documents already loaded are skipped.")
-def report_records(context: AssetExecutionContext, warehouse: Warehouse,
-                   source_documents: dict[str, str]) -> list[Document]:
-    with connect(warehouse.path) as con:
-        loaded = loaded_versions(con)
-    new, seen = [], set()
-    for path, sha256 in source_documents.items():
-        if loaded.get(sha256) != LOAD_VERSION and sha256 not in seen:  # copies load once
-            new.append(path)
-        seen.add(sha256)
-    documents = []
-    for doc in extract_files(new, jobs=warehouse.extract_jobs):
-        if doc.error:
-            context.log.warning(f"ERROR {doc.file}: {doc.error}")
-        else:
-            context.log.info(f"{doc.file}: {len(doc.records)} reports")
-        documents.append(doc)
-    failed = {d.file: d.error for d in documents if d.error}
-    context.add_output_metadata({
-        "documents": len(source_documents), "unchanged": len(source_documents) - len(new),
-        "extracted": len(documents), "reports": sum(len(d.records) for d in documents),
-        "failed_documents": len(failed),
-        "failures": MetadataValue.md("\n".join(f"- `{f}`: {e}" for f, e in failed.items()) or "none"),
-        "reports_with_warnings": sum(1 for d in documents for r in d.records if r.get("extraction_warnings")),
-    })
-    return documents
-
-
-@multi_asset(
-    group_name="ingest",
-    ins={"source_documents": AssetIn(), "report_records": AssetIn()},
-    specs=[AssetSpec(["raw", table], deps=["source_documents", "report_records"],
-                     description=f"raw.{table}: report records as extracted, with source file, "
-                                 "sha256 and pages.") for table in RAW_TABLES],
-)
-def raw_tables(context: AssetExecutionContext, warehouse: Warehouse, source_documents: dict[str, str],
-               report_records: list[Document]):
-    loaded = Counter()
-    with connect(warehouse.path) as con:
-        for doc in report_records:
-            if not doc.sha256:  # the file could not even be read: nothing to key it by
-                continue
-            loaded[doc.error is None] += 1
-            load_document(con, doc, LOAD_VERSION)
-        # the inbox as listed at the start of this run: a file dropped in meanwhile waits for the next
-        changes = sync_inbox(con, source_documents, keep_removed=os.environ.get("JIXIAO_KEEP_REMOVED", "1") != "0")
-        counts = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES}
-    context.log.info(f"loaded {loaded[True]} documents, recorded {loaded[False]} unreadable ones, "
-                     f"replaced {changes['replaced']}, no longer in the inbox {changes['removed']}")
-    for table in RAW_TABLES:
-        yield MaterializeResult(asset_key=["raw", table], metadata={"rows": counts[table]})
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)

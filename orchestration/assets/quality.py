@@ -56,13 +56,13 @@ def _contracts_check(fact: str):
 dq_checks = [_contracts_check(fact) for fact in FACTS]
 
 
-@asset(key=["marts", "dq_alerts"], group_name="quality", deps=[AssetKey(["marts", "dq_findings"])],
+@asset(key=["marts", "dq_alerts"], group_name="quality", deps=[AssetKey(["published_warehouse"])],
        description="New findings and unreadable documents sent once to the channels in "
                    "JIXIAO_ALERT_URLS (Apprise); a failing channel is retried next run, never fails it.")
 def dq_alerts(context: AssetExecutionContext, warehouse: Warehouse) -> None:
     from ..alerts import send_alerts
 
-    outcome = send_alerts(Path(warehouse.path))
+    outcome = send_alerts(Path(warehouse.path), readers=warehouse.published_path)
     context.add_output_metadata({"channels": len(outcome), **outcome})
 
 

@@ -1,0 +1,66 @@
+"""The read-only copy analysts open: the warehouse file, copied and swapped in atomically once the
+models are built and checked.
+
+Readers never wait for the writer (they do not open the file it writes) and never see a half-built
+mart: a reader keeps the copy it opened until it reconnects, and the next copy appears at once, by
+``os.replace``, or not at all if the run dies first.
+"""
+
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+
+from dagster import AssetExecutionContext, AssetKey, MetadataValue, asset
+
+from extract.load import connect, raw_state
+
+from ..resources import Warehouse
+from .ingest import WRITER_POOL, build_version
+
+
+@asset(key=["published_warehouse"], group_name="publish", pool=WRITER_POOL,
+       deps=[AssetKey(["marts", "dq_findings"])],
+       description="The read-only copy of the warehouse that analysts and BI tools open "
+                   "(JIXIAO_PUBLISHED), replaced atomically after a successful build and checks.")
+def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> None:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    with connect(warehouse.path) as con:
+        started = con.execute("SELECT started_at FROM raw.ingestion_runs WHERE run_id = ?",
+                              [context.run.run_id]).fetchone()
+        if started is None:  # models rebuilt without an ingest step (e.g. from the UI)
+            con.execute("INSERT INTO raw.ingestion_runs (run_id, started_at, raw_state, build_version, outcome) "
+                        "VALUES (?, ?, ?, ?, 'loaded')", [context.run.run_id, now, raw_state(con), build_version()])
+        findings_open, findings_new = con.execute(
+            "SELECT count(*) FILTER (status = 'open'), count(*) FILTER (status = 'open' AND first_seen >= ?) "
+            "FROM marts.dq_findings", [started[0] if started else now]).fetchone()
+        con.execute("UPDATE raw.ingestion_runs SET outcome = 'published', finished_at = ?, findings_open = ?, "
+                    "findings_new = ? WHERE run_id = ?", [now, findings_open, findings_new, context.run.run_id])
+        con.execute("CHECKPOINT")  # everything in the file itself, nothing left in the write-ahead log
+    publish(Path(warehouse.path), warehouse.published_path)
+    context.instance.add_run_tags(context.run.run_id, {"jixiao/findings_open": str(findings_open),
+                                                   "jixiao/findings_new": str(findings_new)})
+    context.add_output_metadata({"path": MetadataValue.path(str(warehouse.published_path)),
+                                 "findings_open": findings_open, "findings_new": findings_new})
+
+
+def publish(source: Path, target: Path) -> None:
+    """Copy ``source`` beside ``target`` and rename it over ``target``: readers see the old file or
+    the new one, whole."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a run that died copying
+        stale.unlink(missing_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(source, "rb") as src, open(partial, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a power cut
+    finally:
+        os.close(directory)

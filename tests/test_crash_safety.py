@@ -1,0 +1,115 @@
+"""Crash safety and readers: `jixiao run` killed with SIGKILL during extraction, during the raw load,
+during dbt and while publishing; the next run completes with marts identical to a clean run, and a
+reader holding the published copy open is never blocked nor shown a half-built warehouse.
+
+Real processes, real PDFs, a real DuckDB file, real dbt: each crash is a SIGKILL of the whole
+process group (Dagster, its parse workers, dbt) at the named stage.
+"""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+from conftest import mart_hashes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# `jixiao run` with one function replaced so that the process kills itself at an exact point.
+KILL_INSIDE = """
+import os, signal, sys
+{patch}
+from orchestration.run import main
+sys.exit(main(sys.argv[1:]))
+"""
+# inside the transaction that loads the self-evaluation document: its rows written, not committed
+DURING_LOAD = """
+import extract.load as load
+insert = load._insert
+def _insert(con, table, columns, rows):
+    insert(con, table, columns, rows)
+    if table == "indicators" and rows:
+        os.kill(os.getpid(), signal.SIGKILL)
+load._insert = _insert
+"""
+# half of the published copy written
+DURING_PUBLISH = """
+import shutil
+def copyfileobj(src, dst, length=0):
+    dst.write(src.read(1 << 20)); dst.flush()
+    os.kill(os.getpid(), signal.SIGKILL)
+shutil.copyfileobj = copyfileobj
+"""
+
+
+def jixiao_run(inbox: Path, warehouse: Path, patch: str = "", kill_on: str | None = None) -> int:
+    """`jixiao run` in its own process group; SIGKILL to the group when a log line matches ``kill_on``."""
+    command = [sys.executable, "-c", KILL_INSIDE.format(patch=patch), "--inbox", str(inbox),
+               "--warehouse", str(warehouse)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True, env={**os.environ, "JIXIAO_EXTRACT_JOBS": "1"})
+    log = []
+    for line in process.stderr:
+        log.append(line)
+        if kill_on and re.search(kill_on, line):
+            os.killpg(process.pid, signal.SIGKILL)
+            break
+    process.stderr.close()
+    code = process.wait()
+    if patch or kill_on:
+        assert code == -signal.SIGKILL, "".join(log[-20:])
+        time.sleep(0.5)  # the workers and dbt, killed with it, are gone
+    else:
+        assert code == 0, "".join(log[-20:])
+    return code
+
+
+def reports(path: Path) -> int:
+    """Reports in a DuckDB file, as a new reader sees it: in another process (within one process,
+    DuckDB hands a new connection the database instance already open on that path)."""
+    script = ("import duckdb, sys; print(duckdb.connect(sys.argv[1], read_only=True)"
+              ".execute('SELECT count(*) FROM raw.reports').fetchone()[0])")
+    return int(subprocess.run([sys.executable, "-c", script, str(path)], check=True,
+                              capture_output=True, text=True).stdout)
+
+
+def test_killed_runs_leave_nothing_half_written(built, tmp_path):
+    """One inbox, a first good run, then a new document and four runs killed one after the other
+    (each recovering from the last), then a run that completes."""
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "w.duckdb"
+    published = tmp_path / "published" / "w.duckdb"
+    inbox.mkdir()
+    shutil.copy(ROOT / "samples" / "targets_yanshanlu_2024.pdf", inbox)
+    shutil.copy(built[0] / "broken.pdf", inbox)
+    jixiao_run(inbox, warehouse)
+    assert reports(published) == 15
+
+    reader = duckdb.connect(str(published), read_only=True)  # an analyst's session, open all along
+    shutil.copy(ROOT / "samples" / "selfeval_dahongmen_2023.pdf", inbox)
+    crashes = {
+        "during extraction": dict(kill_on=r"reading 1 of 3 documents"),
+        "during the raw load": dict(patch=DURING_LOAD),
+        "during dbt": dict(kill_on=r"\b60 of \d+ (START|OK|PASS)"),
+        "while publishing": dict(patch=DURING_PUBLISH),
+    }
+    for name, how in crashes.items():
+        jixiao_run(inbox, warehouse, **how)
+        # readers see the last good copy, whole, whatever the writer was doing
+        assert reports(published) == 15, name
+        assert reader.execute("SELECT count(*) FROM marts.fct_target_indicator").fetchone()[0] == 90, name
+        if name == "during the raw load":  # the document's transaction never committed
+            assert reports(warehouse) == 15
+
+    jixiao_run(inbox, warehouse)  # not blocked by the open reader
+    assert reports(published) == 55
+    assert reader.execute("SELECT count(*) FROM raw.reports").fetchone()[0] == 15  # its own copy, whole
+    reader.close()
+    assert not list(published.parent.glob(".*.tmp"))  # the half-written copy is gone
+    clean = mart_hashes(built[1], inbox=built[0])
+    assert mart_hashes(published, inbox=inbox) == clean
+    assert mart_hashes(warehouse, inbox=inbox) == clean
