@@ -18,6 +18,12 @@ COL, ROW = 100.0, 10.0  # synthetic width of a grid column and height of a row
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+# A part that inflates to more than this, at more than BOMB_RATIO times its compressed size, is a
+# zip bomb (deflate reaches about 1000:1: 2 MB of deflated zeros are 2 GB). A report's XML inflates
+# 5-20 times and its images about once; python-docx inflates every part it reads whole, in memory.
+BOMB_BYTES, BOMB_RATIO = 64 << 20, 200
+
+
 class UnreadableDocx(Exception):
     pass
 
@@ -25,11 +31,17 @@ class UnreadableDocx(Exception):
 def read_docx(path: Path) -> list[PageLayout]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
+    from lxml.etree import XMLSyntaxError
 
+    _refuse_zip_bomb(path)
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableDocx(f"corrupt or not a Word document: {exc.__class__.__name__}")
+    except XMLSyntaxError as exc:
+        # Malformed XML, and what libxml2 refuses by design: elements nested over 256 deep,
+        # entity expansion ("billion laughs"). Without this it read "parser failed: XMLSyntaxError".
+        raise UnreadableDocx(f"corrupt Word document (invalid XML): {str(exc)[:200]}")
     y = 0.0
     tables, lines = [], []
     # The page header often carries the publication's name and year (e.g. 2024年部门预算): read it
@@ -52,6 +64,26 @@ def read_docx(path: Path) -> list[PageLayout]:
                 y = table.bottom + ROW
     chars = sum(len(line.text) for line in lines) + sum(len(c.text) for t in tables for c in t.cells)
     return [PageLayout(1, 0.0, y, tables, lines, chars)]
+
+
+def _refuse_zip_bomb(path: Path) -> None:
+    """Refuse a zip bomb by the sizes in the zip's directory, before anything is inflated.
+
+    Without this a bomb ran the worker into its memory limit, and was reported as that. A part
+    whose directory entry understates its size is not caught here (python-docx reads each part
+    whole, and zipfile inflates all of it before cutting it to the stated size): the worker's
+    memory limit still stops it.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: python-docx says so
+    for info in members:
+        if info.file_size > BOMB_BYTES and info.file_size > BOMB_RATIO * max(1, info.compress_size):
+            raise UnreadableDocx(
+                f"zip bomb: {info.filename} would inflate to {info.file_size >> 20} MB, "
+                f"{info.file_size // max(1, info.compress_size)} times its compressed size")
 
 
 def _paragraph_text(p) -> str:

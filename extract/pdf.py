@@ -26,13 +26,29 @@ class UnreadableDocument(Exception):
     """The document cannot be read at all; the message is the reason shown to the user."""
 
 
+# Objects nested deeper than Python's recursion limit (an array or dictionary nested thousands
+# deep, a form drawing a form drawing a form ...): pdfminer's parser reads them, but pdfplumber
+# and pdfminer walk them recursively, and the RecursionError surfaced as "parser failed: ...".
+TOO_DEEP = "objects nested too deeply to read (malformed or hostile PDF: recursion limit)"
+
+
 def check_is_pdf(path: Path) -> None:
     with open(path, "rb") as fh:
         head = fh.read(1024)
     if not head:
         raise UnreadableDocument("empty file")
     if b"%PDF-" not in head:
-        raise UnreadableDocument("not a PDF file (no %PDF- header)")
+        raise UnreadableDocument("not a PDF file (no %PDF- header" + _sniff(head) + ")")
+
+
+def _sniff(head: bytes) -> str:
+    """What a file named .pdf that is no PDF seems to be, for the reason shown to the user."""
+    if head.startswith(b"PK\x03\x04"):
+        return "; it is a ZIP archive, e.g. a Word .docx renamed .pdf"
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html")) or b"<html" in start[:512]:
+        return "; it is an HTML page, e.g. a download link's error page"
+    return ""
 
 
 def read_pdf(path: Path, part: int = 0, parts: int = 1) -> Iterator[PageLayout]:
@@ -45,11 +61,17 @@ def read_pdf(path: Path, part: int = 0, parts: int = 1) -> Iterator[PageLayout]:
         raise UnreadableDocument(f"encrypted PDF (password protected): {exc.__class__.__name__}")
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, MemoryError):  # a bomb in an object or xref stream: not "corrupt"
+            raise cause
+        if isinstance(cause, RecursionError):
+            raise UnreadableDocument(TOO_DEEP) from None
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise UnreadableDocument("encrypted PDF (password protected)")
         raise UnreadableDocument(f"corrupt or truncated PDF: {_describe(cause)}")
     except PDFSyntaxError as exc:
         raise UnreadableDocument(f"corrupt or truncated PDF: {_describe(exc)}")
+    except RecursionError:  # pdfplumber resolves a page's boxes recursively (resolve_all)
+        raise UnreadableDocument(TOO_DEEP) from None
     with pdf:
         if not pages:
             raise UnreadableDocument("PDF has no pages")
@@ -57,9 +79,12 @@ def read_pdf(path: Path, part: int = 0, parts: int = 1) -> Iterator[PageLayout]:
             page.process_object = MethodType(_lean_object, page)
             try:
                 page._layout = _page_layout(page)
-                yield read_page(page)
+                layout = read_page(page)
+            except RecursionError:
+                raise UnreadableDocument(f"page {page.page_number}: {TOO_DEEP}") from None
             finally:
                 page.close()
+            yield layout
 
 
 def _page_layout(page) -> LTPage:
@@ -68,6 +93,13 @@ def _page_layout(page) -> LTPage:
                                                 laparams=page.pdf.laparams)
     try:
         FastInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    except MemoryError:
+        # A decompression bomb (a content, font or form stream inflating past the worker's memory
+        # limit) must reach the pipeline as MemoryError, which it reports as the memory limit;
+        # wrapped, it read as "parser failed: PdfminerException: Unable to allocate output buffer."
+        raise
+    except RecursionError:
+        raise  # read_pdf names it
     except Exception as exc:
         raise PdfminerException(exc)
     return device.get_result()
