@@ -106,3 +106,26 @@ def test_rejected_documents_are_recorded_and_retried_only_when_it_may_help(tmp_p
     assert run == {"seen": 3, "new": 0, "changed": 0, "reread": 2, "unchanged": 1}  # broken.pdf waits
     assert rejected(warehouse) == [("broken.pdf", "corrupt", 1, True)]
     assert documents(warehouse) == [("broken.pdf", True, 0), ("good.pdf", True, 15), ("slow.pdf", True, 40)]
+
+
+def test_one_document_is_read_again_from_its_partition(tmp_path):
+    """What the UI or `dagster asset materialize --partition` does: one partition, reread on."""
+    from orchestration.assets import ingest as ingest_module
+    from orchestration.resources import Warehouse
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "w.duckdb"
+    (inbox / "2024").mkdir(parents=True)
+    shutil.copy(TARGETS, inbox / "2024" / "a.pdf")
+    shutil.copy(SELFEVAL, inbox / "b.pdf")
+    instance = DagsterInstance.ephemeral()
+    ingest(inbox, warehouse, instance)
+    result = materialize([ingest_module.raw_tables], instance=instance, partition_key="2024/a.pdf",
+                         resources={"warehouse": Warehouse(path=str(warehouse), inbox=str(inbox))},
+                         run_config={"ops": {"raw_tables": {"config": {"reread": True}}}})
+    assert result.success
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT documents_reread, documents_unchanged, reports_loaded FROM raw.ingestion_runs "
+                           "WHERE run_id = ?", [result.run_id]).fetchone() == (1, 0, 15)
+        assert con.execute("SELECT regexp_extract(source_file, '[^/]+$'), attempts FROM raw.documents "
+                           "ORDER BY 1").fetchall() == [("a.pdf", 2), ("b.pdf", 1)]
+    assert documents(warehouse) == [("a.pdf", True, 15), ("b.pdf", True, 40)]
