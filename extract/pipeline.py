@@ -1,11 +1,14 @@
 """Files → ``Document`` outcomes (records or a reason), parsed in child processes with limits.
 
 Source documents are untrusted: a decompression bomb or a pathological file must cost one
-document, not the run. Pages are read in forked workers with an address-space limit
+document, not the run. Documents are read in forked workers with an address-space limit
 (``JIXIAO_PARSE_MEMORY_MB``, default 2048) and a wall-time limit (``JIXIAO_PARSE_TIMEOUT`` seconds,
-default 600). With ``jobs`` > 1 the pages of one PDF are striped over the workers (worker k reads
-pages k, k+jobs, …), so one long document uses every core; the page layouts come back to this
-process, which reads the reports from them in page order.
+default 600) per task. A task is normally a whole document: the worker reads its pages and its
+reports and sends back the finished ``Document``; the largest files start first, so that no long
+document is left running alone at the end. Only when fewer documents remain to start than there
+are ``jobs`` is a PDF striped over the workers (worker k reads pages k, k+jobs, …), so that one
+long document still uses every core; those page layouts come back to this process, which reads
+the reports from them in page order. Outcomes are yielded in input order either way.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hashlib
 import multiprocessing
 import os
 import resource
+import signal
 import time
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
@@ -63,6 +67,9 @@ def _document(name: str, sha256: str, outcomes: list[tuple[str, object]]) -> Doc
     layouts = sorted((layout for _, part in outcomes for layout in part), key=lambda p: p.number)
     try:
         results = parse_layouts(layouts)
+    except MemoryError:  # in a worker, parse_layouts runs under the memory limit too
+        doc.error = "parser ran out of memory (limit JIXIAO_PARSE_MEMORY_MB)"
+        return doc
     except Exception as exc:
         doc.error = f"parser failed: {exc.__class__.__name__}: {str(exc)[:200]}"
         return doc
@@ -104,11 +111,29 @@ def limits() -> tuple[float, int]:
             int(os.environ.get("JIXIAO_PARSE_MEMORY_MB", 2048)))
 
 
-def _worker(path: str, part: int, parts: int, memory_mb: int, conn) -> None:
-    limit = memory_mb * 1024 * 1024
+def _worker(path: str, sha256: str, part: int, parts: int, memory_mb: int, conn) -> None:
+    """Sends ("done", Document) for a whole document, else the pages' ("ok"/"error", …) outcome."""
+    # The limit is on top of the address space the fork inherits (about 50 MB from `jixiao
+    # extract`, 400 MB and more from a Dagster process that has run dbt and the checks).
+    limit = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    conn.send(_read_safely(Path(path), part, parts))
+    if parts == 1:
+        conn.send(("done", _document(path, sha256, [_read_safely(Path(path), 0, 1)])))
+    else:
+        conn.send(_read_safely(Path(path), part, parts))
     conn.close()
+
+
+def _address_space() -> int:
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmSize:"))
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Document]:
@@ -116,36 +141,45 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
     timeout, memory_mb = limits()
     jobs = max(1, jobs)
     context = multiprocessing.get_context("fork")
-    docs, tasks = [], []
-    for index, path in enumerate(str(p) for p in paths):
+    docs = []
+    for path in (str(p) for p in paths):
         sha256, reason = _precheck(Path(path))
-        parts = 1 if reason or Path(path).suffix.lower() == ".docx" else jobs
-        docs.append({"path": path, "sha256": sha256, "reason": reason, "parts": parts, "outcomes": []})
-        if not reason:
-            tasks += [(index, part, parts) for part in range(parts)]
-    tasks.reverse()
+        docs.append({"path": path, "sha256": sha256, "reason": reason, "parts": 0, "outcomes": []})
+    # documents still to start, largest first (longest-processing-time first evens out the tail)
+    pending = sorted((i for i, doc in enumerate(docs) if not doc["reason"]),
+                     key=lambda i: -_size(docs[i]["path"]))
+    tasks: list[tuple[int, int]] = []  # (doc index, part) of the document being striped
     running: dict = {}  # reader → (doc index, process, started)
     next_index = 0
     while True:
-        # workers first, so that they run while this process reads the finished documents below
-        while tasks and len(running) < jobs:
-            index, part, parts = tasks.pop()
+        # workers first, so that they run while this process hands out the finished documents below
+        while (tasks or pending) and len(running) < jobs:
+            if not tasks:
+                index = pending.pop(0)
+                stripe = len(pending) + 1 < jobs and not docs[index]["path"].lower().endswith(".docx")
+                docs[index]["parts"] = jobs if stripe else 1
+                tasks = [(index, part) for part in range(docs[index]["parts"])]
+            index, part = tasks.pop(0)
             reader, writer = context.Pipe(duplex=False)
-            process = context.Process(target=_worker, daemon=True,
-                                      args=(docs[index]["path"], part, parts, memory_mb, writer))
+            process = context.Process(target=_worker, daemon=True, args=(
+                docs[index]["path"], docs[index]["sha256"], part, docs[index]["parts"], memory_mb, writer))
             process.start()
             writer.close()
             running[reader] = (index, process, time.monotonic())
         while next_index < len(docs):
             doc = docs[next_index]
+            outcomes = doc["outcomes"]
             if doc["reason"]:
-                yield Document(doc["path"], doc["sha256"], error=doc["reason"])
-            elif len(doc["outcomes"]) == doc["parts"]:
-                yield _document(doc["path"], doc["sha256"], doc["outcomes"])
+                done = Document(doc["path"], doc["sha256"], error=doc["reason"])
+            elif outcomes and outcomes[0][0] == "done":
+                done = outcomes[0][1]
+            elif doc["parts"] and len(outcomes) == doc["parts"]:
+                done = _document(doc["path"], doc["sha256"], outcomes)
             else:
                 break
-            docs[next_index] = None  # let the layouts go
+            docs[next_index] = doc = outcomes = outcome = None  # the layouts go before the caller gets `done`
             next_index += 1
+            yield done
         if next_index == len(docs):
             return
         for reader in wait(list(running), timeout=0.2) if running else []:
@@ -154,8 +188,9 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
                 outcome = reader.recv()
             except (EOFError, OSError):
                 process.join()
-                outcome = ("error", f"parser crashed (exit code {process.exitcode}; "
-                                    f"memory limit {memory_mb} MB)")
+                code = process.exitcode
+                how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
+                outcome = ("error", f"parser crashed ({how}; memory limit {memory_mb} MB)")
             process.join()
             reader.close()
             docs[index]["outcomes"].append(outcome)
