@@ -162,15 +162,9 @@ def deflated_bomb(pattern: bytes, megabytes: int) -> tuple[list[bytes], int, int
     return inflating_to(pattern, megabytes, wbits=-15), crc, len(block) * megabytes
 
 
-def inherited_mb() -> int:
-    """This process's address space: a forked worker starts with it, and RLIMIT_AS counts it."""
-    with open("/proc/self/status") as fh:
-        return int(re.search(r"VmSize:\s+(\d+) kB", fh.read()).group(1)) // 1024
-
-
 def limit_memory(monkeypatch, mb: int = 512, timeout: int = 60) -> None:
-    # A worker may use ``mb`` more than it inherits (pytest, duckdb, reportlab... are mapped in it).
-    monkeypatch.setenv("JIXIAO_PARSE_MEMORY_MB", str(inherited_mb() + mb))
+    # on top of what the forked worker inherits (pytest, duckdb, reportlab... are mapped in it)
+    monkeypatch.setenv("JIXIAO_PARSE_MEMORY_MB", str(mb))
     monkeypatch.setenv("JIXIAO_PARSE_TIMEOUT", str(timeout))
 
 
