@@ -35,8 +35,10 @@ FINDING_COLUMNS = ["rule_id", "severity", "kind", "table_name", "report_id", "ro
 # Where a finding is, for the reviewer who opens the document: from the report it is about
 # (staging.int_reports, the report grain of the dbt project).
 CONTEXT_COLUMNS = ["source_file", "page_first", "page_last", "fiscal_year", "project_name", "office_name"]
-MERGE_FINDING = f"""
-INSERT INTO marts.dq_findings VALUES (?, {', '.join('?' * (len(FINDING_COLUMNS) + len(CONTEXT_COLUMNS)))}, ?, ?, 'open')
+# One statement for all of a run's findings: an upsert per finding in one transaction held about
+# half a megabyte each until the commit (10 GB for the 23 610 findings of 10 000 new reports).
+MERGE_FINDINGS = f"""
+INSERT INTO marts.dq_findings SELECT *, $now, $now, 'open' FROM new_findings
 ON CONFLICT (finding_id) DO UPDATE SET
     {', '.join(f'{c} = excluded.{c}' for c in ['observed', 'severity', 'kind', *CONTEXT_COLUMNS])},
     last_seen = excluded.last_seen, status = 'open'
@@ -133,9 +135,13 @@ def write_findings(warehouse: Path, results: list[SuiteResult]) -> int:
         try:
             con.execute("UPDATE marts.dq_findings SET status = 'resolved' WHERE status = 'open'")
             context = _report_context(con)
-            for fid, f in current.items():
-                where = context.get(f["report_id"], [None] * len(CONTEXT_COLUMNS))
-                con.execute(MERGE_FINDING, [fid, *(f[c] for c in FINDING_COLUMNS), *where, now, now])
+            con.execute("CREATE OR REPLACE TEMP TABLE new_findings AS "
+                        "SELECT * EXCLUDE (first_seen, last_seen, status) FROM marts.dq_findings LIMIT 0")
+            rows = [[fid, *(f[c] for c in FINDING_COLUMNS), *context.get(f["report_id"], [None] * len(CONTEXT_COLUMNS))]
+                    for fid, f in current.items()]
+            if rows:
+                con.executemany(f"INSERT INTO new_findings VALUES ({', '.join('?' * len(rows[0]))})", rows)
+                con.execute(MERGE_FINDINGS, {"now": now})
             con.execute(DQ_OFFICE_YEAR)
             con.execute("COMMIT")
         except BaseException:
