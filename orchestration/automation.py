@@ -7,6 +7,7 @@ run reads only what changed. Neither starts a run while another warehouse run is
 
 
 import hashlib
+from pathlib import Path
 
 from dagster import (AssetSelection, DagsterInstance, DagsterRunStatus, RunFailureSensorContext, RunRequest,
                      RunsFilter, ScheduleEvaluationContext, SensorEvaluationContext, SkipReason,
@@ -25,13 +26,28 @@ ACTIVE = [DagsterRunStatus.QUEUED, DagsterRunStatus.NOT_STARTED, DagsterRunStatu
 
 
 def sync_partitions(instance: DagsterInstance, warehouse: Warehouse) -> list[str]:
-    """Add a partition for each new inbox document, delete those of removed ones; the keys in order."""
-    keys = list(warehouse.document_keys())
+    """Add a partition for each new inbox document, delete those of removed ones; the keys in order.
+
+    A removed document keeps its partition until a published run has marked it removed, so that
+    emptying the inbox still makes one run (over the removed documents alone).
+    """
+    keys = sorted(set(warehouse.document_keys()) | set(_published_in_inbox(warehouse)))
     known = instance.get_dynamic_partitions(documents_partitions.name)
     instance.add_dynamic_partitions(documents_partitions.name, [k for k in keys if k not in set(known)])
     for key in set(known) - set(keys):
         instance.delete_dynamic_partition(documents_partitions.name, key)
     return instance.get_dynamic_partitions(documents_partitions.name)
+
+
+def _published_in_inbox(warehouse: Warehouse) -> list[str]:
+    """Keys of the documents the published copy still lists as in the inbox (it never has a writer)."""
+    if not warehouse.published_path.exists():
+        return []
+    import duckdb
+
+    with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
+        files = [Path(f) for (f,) in con.execute("SELECT source_file FROM raw.documents WHERE in_inbox").fetchall()]
+    return [f.relative_to(warehouse.inbox).as_posix() for f in files if f.is_relative_to(warehouse.inbox)]
 
 
 def all_documents(keys: list[str]) -> dict[str, str]:

@@ -69,6 +69,35 @@ def test_inbox_changes_are_loaded_by_content(tmp_path):
     assert documents(warehouse) == [("a.pdf", True, 15)]
 
 
+def test_emptied_inbox_still_marks_its_documents_removed(tmp_path):
+    """Regression: with no document left in the inbox the schedule started no run, so the removed
+    documents stayed "in the inbox" in the published warehouse."""
+    from dagster import build_schedule_context, instance_for_test
+
+    from orchestration.assets.publish import publish
+    from orchestration.automation import nightly_schedule
+    from orchestration.resources import Warehouse
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    shutil.copy(TARGETS, inbox / "a.pdf")
+    resource = Warehouse(path=str(warehouse), inbox=str(inbox))
+    (tmp_path / "dagster_home").mkdir()  # a schedule needs a persistent instance
+    with instance_for_test(temp_dir=str(tmp_path / "dagster_home")) as instance:
+        context = build_schedule_context(instance=instance, resources={"warehouse": resource})
+        ingest(inbox, warehouse, instance)
+        publish(warehouse, resource.published_path)
+
+        (inbox / "a.pdf").unlink()
+        assert nightly_schedule(context).tags["dagster/asset_partition_range_end"] == "a.pdf"
+        ingest(inbox, warehouse, instance)
+        assert documents(warehouse) == [("a.pdf", False, 15)]
+        publish(warehouse, resource.published_path)
+
+        assert "empty" in nightly_schedule(context).skip_message
+        assert instance.get_dynamic_partitions("documents") == []
+
+
 def test_new_extractor_version_reads_every_document_again(tmp_path, monkeypatch):
     from orchestration.assets import ingest as ingest_module
 
