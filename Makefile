@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install dagster clean
+.PHONY: run test install fonts dagster clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,19 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/jixiao run
 
+## The fonts the tests and bench/ render PDFs with (samples/build/render_pdf.py), from Debian's packages.
+FONT_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+FONT_PACKAGES := fonts-wqy-zenhei fonts-dejavu-core
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+fonts:
+	@missing=; for f in $(FONT_FILES); do test -f $$f || missing=1; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null; then echo "install the fonts WenQuanYi Zen Hei and DejaVu Sans" >&2; exit 1; fi; \
+	$(SUDO) apt-get install -y -q --no-install-recommends $(FONT_PACKAGES) >/dev/null \
+	  || { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q --no-install-recommends $(FONT_PACKAGES) >/dev/null; }
+
 ## Run the test suite.
-test: $(STAMP)
+test: $(STAMP) fonts
 	$(BIN)/pytest
 
 ## Open the Dagster UI on http://127.0.0.1:3000 (run history and instance settings in $DAGSTER_HOME).

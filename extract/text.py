@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -47,12 +48,13 @@ def number_value(text: str | None) -> tuple[float | int | None, str | None]:
     if text is None:
         return None, None
     key = label_key(text).replace(",", "")
+    number = None
     if _NUMBER.match(key):
-        return _as_number(key), None
-    match = _PERCENT.match(key)
-    if match:
-        return _fraction(match.group(1)), None
-    return None, text
+        number = _as_number(key)
+    elif match := _PERCENT.match(key):
+        number = _fraction(match.group(1))
+    # 400 digits overflow a float: words, never Infinity (which JSON cannot carry)
+    return (number, None) if number is not None and math.isfinite(number) else (None, text)
 
 
 def _as_number(token: str) -> float | int:

@@ -18,6 +18,7 @@ import struct
 import sys
 import zipfile
 import zlib
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -417,3 +418,37 @@ def test_cell_text_like_sql_or_html_is_stored_verbatim(tmp_path, reports):
             "WHERE r.source_sha256 = ? ORDER BY indicator_index LIMIT 3", [sha]).fetchall()
         assert indicators == [(SQL, "达到目标", HTML), (TEMPLATE, "达到目标", DOLLAR),
                               ("重阳节前发放完成", DOLLAR, None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. Numbers no column can hold
+# ---------------------------------------------------------------------------------------------
+
+
+def test_numbers_out_of_range_load_as_null_and_are_named_in_the_record(tmp_path, reports):
+    """Regression: a 21-digit score or a target of 99999999 亿元 made the raw load raise a
+    ConversionException, which failed the whole run."""
+    from extract.document import Document
+    from extract.load import connect, load_document
+
+    record = copy.deepcopy(reports["good"][1])
+    record["indicators"][0].update(score=10**20, target="99999999 亿元")
+    record["funding"][0]["executed"] = 10**15
+    record["source"] = {"file": "odd.pdf", "sha256": "b" * 64, "pages": [1, 1]}
+    with connect(tmp_path / "jixiao.duckdb") as con:
+        assert load_document(con, Document("odd.pdf", "b" * 64, [record]), "test") == 1
+        score, weight, target_num, target_yuan = con.execute(
+            "SELECT score, weight, target_value, target_value_yuan FROM raw.indicators "
+            "JOIN raw.indicator_values USING (report_id, indicator_index) WHERE indicator_index = 1").fetchone()
+        executed, annual = con.execute("SELECT executed, annual_budget FROM raw.funding WHERE row_index = 1").fetchone()
+        stored = json.loads(con.execute("SELECT record_json FROM raw.reports").fetchone()[0])
+    assert (score, executed, target_yuan) == (None, None, None)
+    assert weight == Decimal(str(record["indicators"][0]["weight"]))
+    assert target_num == Decimal("99999999")
+    assert annual == Decimal(str(record["funding"][0]["annual_budget"]))
+    assert stored["extraction_warnings"] == [
+        "number out of range, stored as NULL: funding[1].executed = 1000000000000000",
+        "number out of range, stored as NULL: indicators[1].score = 100000000000000000000",
+        "number out of range, stored as NULL: indicators[1].target_value_yuan = 9999999900000000",
+        "number out of range, stored as NULL: indicators[1].target_annual_yuan = 9999999900000000",
+    ]

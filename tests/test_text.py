@@ -25,6 +25,7 @@ def test_join_lines(lines, joined):
     ("0.5", (0.5, None)), ("1168.685052", (1168.685052, None)), ("10", (10, None)),
     ("—", (None, None)), ("", (None, None)), (None, (None, None)), ("/", (None, None)),
     ("不适用", (None, "不适用")), ("１００％", (1.0, None)), ("3,457.17", (3457.17, None)),
+    ("9" * 400, (None, "9" * 400)), ("9" * 400 + "%", (None, "9" * 400 + "%")),  # was Infinity
 ])
 def test_number_value(cell, value):
     assert number_value(cell) == value
