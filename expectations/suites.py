@@ -98,7 +98,14 @@ def _scores(df: pd.DataFrame) -> pd.DataFrame:
     incomplete = df["total_score"].isna() | (df["indicator_count"] == 0)
     df.loc[incomplete, ["total_difference", "weight_sum", "total_weight", "has_satisfaction",
                         "split_deviation"]] = float("nan")
+    df["extraction_warning_count"] = _warning_count(df)
     return df
+
+
+def _warning_count(df: pd.DataFrame) -> pd.Series:
+    """How many lines of extraction_warnings each report has (0 when none)."""
+    warnings = df["extraction_warnings"].astype("string")
+    return (warnings.str.count("\n") + 1).fillna(0).astype(float)
 
 
 def _spend_plan(df: pd.DataFrame) -> pd.DataFrame:
@@ -113,6 +120,7 @@ def _budgets(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["parts_minus_total"] = (df["budget_fiscal"].fillna(0) + df["budget_other"].fillna(0)
                                - df["budget_total"]).where(df["budget_fiscal"].notna())
+    df["extraction_warning_count"] = _warning_count(df)
     return df
 
 
@@ -169,6 +177,12 @@ BASES = ["计划标准", "行业标准", "历史标准", "预算支出标准", "
 BETWEEN = "ExpectColumnValuesToBeBetween"
 IN_SET = "ExpectColumnValuesToBeInSet"
 NOT_NULL = "ExpectColumnValuesToNotBeNull"
+
+# Either report type: what the reader warned about (extract/, the record's extraction_warnings).
+EXTRACTION_WARNINGS = Contract(
+    "EX-01", "WARN", "extraction", "extraction_warning_count",
+    "表格未能完整读取（见 extraction_warnings）", "the report was not read completely (see extraction_warnings)",
+    BETWEEN, {"max_value": 0})
 
 SUITES = [
     Suite("fct_indicator", ["report_id", "indicator_index"], _indicators, [
@@ -255,6 +269,7 @@ SUITES = [
         Contract("SE-24", "HARD", "extraction", "indicator_count",
                  "未读到任何绩效指标", "no indicator row was read",
                  BETWEEN, {"min_value": 1}),
+        EXTRACTION_WARNINGS,
     ]),
     Suite("fct_spend_plan", ["report_id", "month"], _spend_plan, [
         Contract("TT-01", "HARD", "document", "decrease",
@@ -268,6 +283,7 @@ SUITES = [
         Contract("TT-03", "HARD", "document", "parts_minus_total",
                  "财政资金与其他资金之和不等于预算数", "fiscal plus other funds differ from the budget",
                  BETWEEN, {"min_value": -0.01, "max_value": 0.01}, "±0.01 万元"),
+        EXTRACTION_WARNINGS,
     ]),
     Suite("fct_target_indicator", ["report_id", "indicator_index"], _targets, [
         Contract("TT-04", "WARN", "document", "annual_cost_share_of_budget",

@@ -51,8 +51,10 @@ CREATE TABLE IF NOT EXISTS raw.reports (
     -- performance-target header
     unit_code VARCHAR, unit_name VARCHAR, project_code VARCHAR, budget_total {NUM},
     budget_fiscal {NUM}, budget_other {NUM}, purpose VARCHAR,
-    record_json VARCHAR NOT NULL, extractor_version VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL
+    record_json VARCHAR NOT NULL, extractor_version VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL,
+    extraction_warnings VARCHAR
 );
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS extraction_warnings VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.funding (
     report_id VARCHAR NOT NULL, row_index INTEGER NOT NULL, source VARCHAR NOT NULL,
     initial_budget {NUM}, annual_budget {NUM}, executed {NUM}, weight {NUM},
@@ -92,7 +94,7 @@ REPORT_COLUMNS = [
     "report_type", "fiscal_year", "project_name", "department", "implementing_unit", "project_lead",
     "phone", "goal_planned", "goal_actual", "total_weight", "total_score", "unit_code", "unit_name",
     "project_code", "budget_total", "budget_fiscal", "budget_other", "purpose", "record_json",
-    "extractor_version", "loaded_at",
+    "extractor_version", "loaded_at", "extraction_warnings",
 ]
 REPORT_NUMBERS = ["total_weight", "total_score", "budget_total", "budget_fiscal", "budget_other"]
 FUNDING_COLUMNS = ["initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score"]
@@ -169,6 +171,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
             rec.get("goal_planned"), rec.get("goal_actual"), *report[:2], rec.get("unit_code"),
             rec.get("unit_name"), rec.get("project_code"), *report[2:], rec.get("purpose"),
             json.dumps(rec, ensure_ascii=False, sort_keys=True), extractor_version, loaded_at,
+            "\n".join(rec.get("extraction_warnings", [])) or None,
         ])
 
     con.execute("BEGIN TRANSACTION")

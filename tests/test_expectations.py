@@ -91,6 +91,12 @@ UPDATE marts.fct_funding SET project_key = 'p1', fiscal_year = 2024 WHERE report
 ALTER TABLE marts.fct_project_budget ADD COLUMN project_key VARCHAR;
 ALTER TABLE marts.fct_project_budget ADD COLUMN fiscal_year INTEGER;
 UPDATE marts.fct_project_budget SET project_key = 'p1', fiscal_year = 2024 WHERE report_id = 'plan';
+-- what the reader warned about (EX-01), on either report type
+ALTER TABLE marts.fct_score ADD COLUMN extraction_warnings VARCHAR;
+UPDATE marts.fct_score SET extraction_warnings = '总分 row not found: the table may be cut off' WHERE report_id = 'no_total';
+ALTER TABLE marts.fct_project_budget ADD COLUMN extraction_warnings VARCHAR;
+UPDATE marts.fct_project_budget SET extraction_warnings = 'number out of range, stored as NULL: spend_plan[3].value = 1E+15'
+    || chr(10) || 'fiscal year not found' WHERE report_id = 'plan';
 CREATE TABLE marts.mart_target_vs_actual (target_report_id VARCHAR, target_indicator_index INTEGER,
     self_evaluation_report_id VARCHAR, self_evaluation_indicator_index INTEGER, match_status VARCHAR,
     is_target_changed BOOLEAN);
@@ -116,6 +122,8 @@ def findings_of(results):
 def test_each_violation_is_one_finding(warehouse):
     results = run_checks(warehouse)
     assert findings_of(results) == [
+        ("EX-01", "fct_project_budget", "plan"),
+        ("EX-01", "fct_score", "no_total"),
         ("SE-01", "fct_funding", "rate/total"),
         ("SE-02", "fct_funding", "overspent/total"),
         ("SE-03", "fct_funding", "weight5/total"),
@@ -180,16 +188,16 @@ def test_a_finding_lives_across_runs_open_resolved_reopened(warehouse):
             return con.execute("SELECT office_name, rule_id, open_findings, resolved_findings "
                                "FROM marts.mart_dq_office_year WHERE office_name IS NOT NULL").fetchall()
 
-    assert write_findings(warehouse, run_checks(warehouse)) == 36
+    assert write_findings(warehouse, run_checks(warehouse)) == 38
     first = state()
-    assert write_findings(warehouse, run_checks(warehouse)) == 36
-    assert state() == first and len(first) == 36  # seen twice: still one row each, first_seen kept
+    assert write_findings(warehouse, run_checks(warehouse)) == 38
+    assert state() == first and len(first) == 38  # seen twice: still one row each, first_seen kept
     assert sorted(office_year()) == [("某办公室", "SE-06", 2, 0), ("某办公室", "SE-11", 1, 0),
                                      ("某办公室", "SE-12", 1, 0)]
 
     with duckdb.connect(str(warehouse)) as con:  # the publisher corrects the score
         con.execute("UPDATE marts.fct_indicator SET score = 10 WHERE report_id = 'over'")
-    assert write_findings(warehouse, run_checks(warehouse)) == 35
+    assert write_findings(warehouse, run_checks(warehouse)) == 37
     over = next(k for k in first if k[:2] == ("SE-06", "over/1"))
     assert state()[over] == ("resolved", first[over][1])
     assert sorted(office_year()) == [("某办公室", "SE-06", 1, 1), ("某办公室", "SE-11", 1, 0),

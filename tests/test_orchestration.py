@@ -80,13 +80,15 @@ def test_schedule_and_sensor_never_start_a_second_run(tmp_path):
 
 @pytest.fixture
 def violating_warehouse(tmp_path, monkeypatch):
-    """Raw tables holding the sample's first report, with one indicator scored above its weight."""
+    """Raw tables holding the sample's first report, with one indicator scored above its weight and
+    a warning of the reader."""
     from extract.load import Document, connect, load_document
 
     record = json.loads((ROOT / "samples" / "selfeval_dahongmen_2023.expected.jsonl")
                         .read_text(encoding="utf-8").splitlines()[0])
     indicator = record["indicators"][0]
     indicator["score"] = indicator["weight"] + 5
+    record["extraction_warnings"] = ["fiscal year not found"]
     path = tmp_path / "w.duckdb"
     with connect(path) as con:
         load_document(con, Document("x.pdf", "a" * 64, [record]), "test")
@@ -109,8 +111,9 @@ def test_violating_record_becomes_finding_and_failed_check(violating_warehouse):
     assert result.success  # a finding is never a crash
     with duckdb.connect(str(path), read_only=True) as con:
         rows = con.execute("SELECT rule_id, severity, kind, row_key, observed FROM marts.dq_findings "
-                           "WHERE rule_id = 'SE-06'").fetchall()
-    assert rows == [("SE-06", "HARD", "document", "aaaaaaaaaaaaaaaa-001/1", "5")]
+                           "WHERE rule_id IN ('SE-06', 'EX-01') ORDER BY rule_id").fetchall()
+    assert rows == [("EX-01", "WARN", "extraction", "aaaaaaaaaaaaaaaa-001", "1"),
+                    ("SE-06", "HARD", "document", "aaaaaaaaaaaaaaaa-001/1", "5")]
     checks = {e.asset_check_key.asset_key.to_user_string(): e.passed
               for e in result.get_asset_check_evaluations()}
     assert checks["marts/fct_indicator"] is False

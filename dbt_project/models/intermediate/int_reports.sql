@@ -46,6 +46,7 @@ select
     r.budget_total,
     r.budget_fiscal,
     r.budget_other,
-    r.purpose
+    r.purpose,
+    r.extraction_warnings
 from reports as r
 left join codes as c on c.department_key = r.department_key and c.project_name_key = r.project_name_key

@@ -13,6 +13,7 @@ select
     cast(budget_total * 10000 as decimal(20, 2)) as budget_total_yuan,
     cast(budget_fiscal * 10000 as decimal(20, 2)) as budget_fiscal_yuan,
     cast(budget_other * 10000 as decimal(20, 2)) as budget_other_yuan,
-    purpose
+    purpose,
+    extraction_warnings
 from {{ ref('int_reports') }}
 where report_type = 'performance_target'

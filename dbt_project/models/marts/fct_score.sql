@@ -41,6 +41,7 @@ totals as (
         r.project_key,
         r.total_weight,
         r.total_score,
+        r.extraction_warnings,
         f.funding_weight,
         f.funding_score,
         f.funding_score_recomputed,

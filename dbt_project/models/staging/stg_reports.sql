@@ -24,7 +24,8 @@ select
     r.budget_total,
     r.budget_fiscal,
     r.budget_other,
-    r.purpose
+    r.purpose,
+    r.extraction_warnings
 from {{ source('raw', 'reports') }} as r
 inner join {{ source('raw', 'documents') }} as d
     on d.source_sha256 = r.source_sha256 and d.status = 'ok'
