@@ -50,8 +50,8 @@ PROBE = ("import resource, subprocess, sys\n"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def tree_rss(root: int) -> int:
-    """Bytes resident in the descendants of ``root`` (``root`` itself left out)."""
+def tree_rss(root: int) -> dict[int, int]:
+    """Bytes resident in each descendant of ``root`` (``root`` itself left out)."""
     children: dict[int, list[int]] = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -61,28 +61,44 @@ def tree_rss(root: int) -> int:
                 continue
             ppid = int(stat[stat.rindex(")") + 2:].split()[1])
             children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, list(children.get(root, []))
+    rss, todo = {}, list(children.get(root, []))
     while todo:
         pid = todo.pop()
         todo += children.get(pid, [])
         try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+            rss[pid] = int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
         except (OSError, IndexError, ValueError):
             pass
-    return total
+    return rss
+
+
+def command_of(pid: int) -> str:
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    return " ".join(Path(a.decode(errors="replace")).name for a in argv[:3] if a)
 
 
 def measured(command: list[str], out: Path, err: Path, env: dict) -> dict:
     """Wall seconds, exit code, largest-process peak MB, whole-tree peak MB and CPU seconds (user +
-    system of every process) of ``command``."""
+    system of every process) of ``command``. Each sample of the tree goes to ``out``.memory.tsv
+    (seconds, tree MB, then MB, pid and command of its largest process; forked workers share their
+    parent's command, not its pid): which step holds the memory."""
     proc = subprocess.Popen([sys.executable, "-c", PROBE, str(out), str(err), *command], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, text=True)
     start = time.perf_counter()
     peak, done = [0], threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.5):
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+        with open(out.with_suffix(".memory.tsv"), "w") as timeline:
+            while not done.wait(0.5):
+                rss = tree_rss(proc.pid)
+                if rss:
+                    pid = max(rss, key=rss.get)
+                    timeline.write(f"{time.perf_counter() - start:.1f}\t{sum(rss.values()) / 2 ** 20:.0f}\t"
+                                   f"{rss[pid] / 2 ** 20:.0f}\t{pid}\t{command_of(pid)}\n")
+                peak[0] = max(peak[0], sum(rss.values()))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()

@@ -51,9 +51,9 @@ def test_new_findings_arrive_once_in_chinese_without_the_secret(warehouse, recei
     url, received = receiver
     assert send_alerts(warehouse, [url]) == {f"json#{url_id(url)}": "sent"}
     [alert] = received
-    assert alert["title"] == "绩效数据质量：新发现 36 条问题，1 个文件无法读取"
+    assert alert["title"] == "绩效数据质量：新发现 38 条问题，1 个文件无法读取"
     body = alert["message"]
-    assert "HARD 14，WARN 22，INFO 0" in body and "SE-06 指标得分超过分值（共 1 条）：某项目（a.pdf 第 3 页）" in body
+    assert "HARD 14，WARN 24，INFO 0" in body and "SE-06 指标得分超过分值（共 1 条）：某项目（a.pdf 第 3 页）" in body
     assert "broken.pdf：corrupt or truncated PDF" in body and "s3cret" not in body
 
     assert send_alerts(warehouse, [url]) == {f"json#{url_id(url)}": "nothing new"}
