@@ -19,6 +19,7 @@ import os
 import resource
 import signal
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -27,6 +28,7 @@ from .docx import UnreadableDocx, read_docx
 from .layout import PageLayout
 from .pdf import UnreadableDocument, read_pdf
 from .reports import parse_layouts
+from .text import valid_unicode
 
 LEGACY_OFFICE = {".doc", ".wps", ".et", ".xls"}
 
@@ -78,7 +80,8 @@ def _document(name: str, sha256: str, outcomes: list[tuple[str, object]]) -> Doc
         doc.error = ("no text layer (image-only or scanned document; OCR is not supported)" if no_text
                      else "no report table found (项目支出绩效自评表 / 项目绩效目标表)")
     for record, pages, warnings in results:
-        record["source"] = {"file": name, "sha256": sha256, "pages": list(pages)}
+        record = valid_unicode(record)
+        record["source"] = {"file": doc.file, "sha256": sha256, "pages": list(pages)}
         if warnings:
             record["extraction_warnings"] = warnings
         doc.records.append(record)
@@ -136,8 +139,10 @@ def _size(path: str) -> int:
         return 0
 
 
-def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Document]:
-    """Every document's outcome, in input order, read by up to ``jobs`` isolated workers."""
+def extract_files(paths: Iterable[str | Path], jobs: int = 1, ordered: bool = True) -> Iterator[Document]:
+    """Every document's outcome, read by up to ``jobs`` isolated workers: in input order, or with
+    ``ordered=False`` as soon as each is read (the largest are read first, so in input order the
+    finished small ones wait in memory, and the caller sees no progress, until the big ones are done)."""
     timeout, memory_mb = limits()
     jobs = max(1, jobs)
     context = multiprocessing.get_context("fork")
@@ -150,7 +155,8 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
                      key=lambda i: -_size(docs[i]["path"]))
     tasks: list[tuple[int, int]] = []  # (doc index, part) of the document being striped
     running: dict = {}  # reader → (doc index, process, started)
-    next_index = 0
+    finished = deque(i for i, doc in enumerate(docs) if _complete(doc))  # not yet handed out
+    next_index = handed = 0
     while True:
         # workers first, so that they run while this process hands out the finished documents below
         while (tasks or pending) and len(running) < jobs:
@@ -166,21 +172,18 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
             process.start()
             writer.close()
             running[reader] = (index, process, time.monotonic())
-        while next_index < len(docs):
-            doc = docs[next_index]
-            outcomes = doc["outcomes"]
-            if doc["reason"]:
-                done = Document(doc["path"], doc["sha256"], error=doc["reason"])
-            elif outcomes and outcomes[0][0] == "done":
-                done = outcomes[0][1]
-            elif doc["parts"] and len(outcomes) == doc["parts"]:
-                done = _document(doc["path"], doc["sha256"], outcomes)
+        while True:
+            if ordered and next_index < len(docs) and _complete(docs[next_index]):
+                index, next_index = next_index, next_index + 1
+            elif not ordered and finished:
+                index = finished.popleft()
             else:
                 break
-            docs[next_index] = doc = outcomes = outcome = None  # the layouts go before the caller gets `done`
-            next_index += 1
+            done = _finished(docs[index])
+            docs[index] = outcome = None  # the layouts go before the caller gets `done`
+            handed += 1
             yield done
-        if next_index == len(docs):
+        if handed == len(docs):
             return
         for reader in wait(list(running), timeout=0.2) if running else []:
             index, process, _ = running.pop(reader)
@@ -193,7 +196,7 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
                 outcome = ("error", f"parser crashed ({how}; memory limit {memory_mb} MB)")
             process.join()
             reader.close()
-            docs[index]["outcomes"].append(outcome)
+            _add(docs[index], outcome, index, finished)
         now = time.monotonic()
         for reader, (index, process, started) in list(running.items()):
             if now - started > timeout:
@@ -201,5 +204,25 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Docume
                 process.join()
                 reader.close()
                 del running[reader]
-                docs[index]["outcomes"].append(
-                    ("error", f"parsing took longer than {timeout:g} s (limit JIXIAO_PARSE_TIMEOUT)"))
+                _add(docs[index], ("error", f"parsing took longer than {timeout:g} s (limit JIXIAO_PARSE_TIMEOUT)"),
+                     index, finished)
+
+
+def _complete(doc: dict) -> bool:
+    outcomes = doc["outcomes"]
+    return bool(doc["reason"] or (outcomes and outcomes[0][0] == "done")
+                or (doc["parts"] and len(outcomes) == doc["parts"]))
+
+
+def _add(doc: dict, outcome: tuple, index: int, finished: deque) -> None:
+    doc["outcomes"].append(outcome)
+    if _complete(doc):
+        finished.append(index)
+
+
+def _finished(doc: dict) -> Document:
+    if doc["reason"]:
+        return Document(doc["path"], doc["sha256"], error=doc["reason"])
+    if doc["outcomes"][0][0] == "done":
+        return doc["outcomes"][0][1]
+    return _document(doc["path"], doc["sha256"], doc["outcomes"])

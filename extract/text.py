@@ -42,6 +42,23 @@ def text_value(text: str | None) -> str | None:
     return None if label_key(text) in EMPTY_MARKS else text
 
 
+def valid_unicode(value):
+    """``value`` (a str, or lists and dicts of them) with lone UTF-16 surrogates as U+FFFD. A hostile
+    ToUnicode map can produce them (pdfminer maps a bfrange number with chr()); UTF-8 output and
+    DuckDB refuse them."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+            return value
+        except UnicodeEncodeError:
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    if isinstance(value, list):
+        return [valid_unicode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: valid_unicode(v) for k, v in value.items()}
+    return value
+
+
 def number_value(text: str | None) -> tuple[float | int | None, str | None]:
     """A number cell → (number, words). ``100%`` → 1.0; words such as 不适用 go to the second item."""
     text = text_value(text)

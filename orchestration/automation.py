@@ -13,6 +13,8 @@ from dagster import (AssetSelection, DagsterInstance, DagsterRunStatus, RunFailu
                      RunsFilter, ScheduleEvaluationContext, SensorEvaluationContext, SkipReason,
                      define_asset_job, run_failure_sensor, schedule, sensor)
 
+from extract.document import path_text
+
 from .assets.ingest import documents_partitions
 from .resources import Warehouse
 
@@ -47,7 +49,8 @@ def _published_in_inbox(warehouse: Warehouse) -> list[str]:
 
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
         files = [Path(f) for (f,) in con.execute("SELECT source_file FROM raw.documents WHERE in_inbox").fetchall()]
-    return [f.relative_to(warehouse.inbox).as_posix() for f in files if f.is_relative_to(warehouse.inbox)]
+    inbox = path_text(warehouse.inbox)
+    return [f.relative_to(inbox).as_posix() for f in files if f.is_relative_to(inbox)]
 
 
 def all_documents(keys: list[str]) -> dict[str, str]:
@@ -76,7 +79,7 @@ def inbox_fingerprint(warehouse: Warehouse) -> str:
     digest = hashlib.sha256()
     for path in warehouse.documents():
         stat = path.stat()
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        digest.update(bytes(path) + f"\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 

@@ -10,6 +10,7 @@ from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 
 from extract.config import ROOT, inbox_path, published_path, warehouse_path
+from extract.document import path_text
 
 DBT_PROJECT_DIR = ROOT / "dbt_project"
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".doc", ".wps"}
@@ -42,8 +43,9 @@ class Warehouse(ConfigurableResource):
                       and not any(p.is_relative_to(folder) for folder in skipped))
 
     def document_keys(self) -> dict[str, Path]:
-        """Partition key (the path inside the inbox, with /) → file, for every inbox document."""
-        return {p.relative_to(self.inbox).as_posix(): p for p in self.documents()}
+        """Partition key (the path inside the inbox, with /, as text: path_text) → file, for every
+        inbox document."""
+        return {path_text(p.relative_to(self.inbox).as_posix()): p for p in self.documents()}
 
 
 def warehouse_resource() -> Warehouse:

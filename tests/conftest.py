@@ -2,14 +2,27 @@
 
 import contextlib
 import hashlib
+import importlib.util
 import io
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def render():
+    """samples/build/render_pdf.py, the renderer of the sample publications, fonts registered."""
+    spec = importlib.util.spec_from_file_location("render_pdf", ROOT / "samples" / "build" / "render_pdf.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("render_pdf", module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.register_font()
+    return module
 
 
 def run_pipeline(inbox: Path, warehouse: Path) -> str:

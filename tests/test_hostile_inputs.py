@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import copy
 import gc
-import importlib.util
 import io
 import json
 import re
 import struct
-import sys
 import zipfile
 import zlib
 from decimal import Decimal
@@ -170,14 +168,9 @@ def limit_memory(monkeypatch, mb: int = 512, timeout: int = 60) -> None:
 
 
 @pytest.fixture(scope="session")
-def reports(tmp_path_factory) -> dict:
+def reports(tmp_path_factory, render) -> dict:
     """Two one-report self-evaluations rendered like the samples: "good" as transcribed, and
     "hostile" with cells that look like SQL, HTML, a template and a regex back-reference."""
-    spec = importlib.util.spec_from_file_location("render_pdf", ROOT / "samples" / "build" / "render_pdf.py")
-    render = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("render_pdf", render)  # dataclasses look their module up
-    spec.loader.exec_module(render)
-    render.register_font()
     records = render.read_records(ROOT / "samples" / "records" / "selfeval_dahongmen_2023.jsonl")
     hostile = copy.deepcopy(records[0])
     hostile.update(project_name=SQL, department=HTML, implementing_unit=TEMPLATE, project_lead=DOLLAR,

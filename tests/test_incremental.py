@@ -98,6 +98,48 @@ def test_emptied_inbox_still_marks_its_documents_removed(tmp_path):
         assert instance.get_dynamic_partitions("documents") == []
 
 
+def test_a_document_named_in_gbk_is_loaded_under_its_chinese_name(tmp_path):
+    """Regression: a file name that is not UTF-8 (unpacked from a Windows zip) reached DuckDB with
+    lone surrogates, which it refuses: every nightly run failed."""
+    import os
+
+    from orchestration.automation import inbox_fingerprint
+    from orchestration.resources import Warehouse
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    gbk = os.fsdecode(bytes(inbox) + b"/" + "绩效目标表.pdf".encode("gbk"))
+    shutil.copy(TARGETS, gbk)
+    assert inbox_fingerprint(Warehouse(path=str(warehouse), inbox=str(inbox)))
+    assert ingest(inbox, warehouse)["new"] == 1
+    assert documents(warehouse) == [("绩效目标表.pdf", True, 15)]
+    assert ingest(inbox, warehouse) == {"seen": 1, "new": 0, "changed": 0, "reread": 0, "unchanged": 1}
+    assert documents(warehouse) == [("绩效目标表.pdf", True, 15)]
+
+
+def test_a_document_the_tables_refuse_is_rejected_and_the_run_goes_on(tmp_path, monkeypatch):
+    """Whatever a document holds, loading it never fails the run (here the load is made to fail)."""
+    from orchestration.assets import ingest as assets
+
+    inbox, warehouse = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    shutil.copy(TARGETS, inbox / "a.pdf")
+    shutil.copy(SELFEVAL, inbox / "b.pdf")
+    load = assets.load_document
+
+    def refuse_b(con, doc, version):
+        if doc.file.endswith("b.pdf") and doc.records:
+            raise duckdb.ConversionException("Conversion Error: out of range")
+        return load(con, doc, version)
+    monkeypatch.setattr(assets, "load_document", refuse_b)
+    ingest(inbox, warehouse)
+    assert documents(warehouse) == [("a.pdf", True, 15), ("b.pdf", True, 0)]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT regexp_extract(source_file, '[^/]+$'), reason FROM raw.rejected_documents"
+                           ).fetchall() == [("b.pdf", "cannot be stored: ConversionException: Conversion Error: "
+                                                       "out of range")]
+
+
 def test_new_extractor_version_reads_every_document_again(tmp_path, monkeypatch):
     from orchestration.assets import ingest as ingest_module
 

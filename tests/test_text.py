@@ -1,9 +1,12 @@
 """Cell text and values per the contract's common rules."""
 
+import os
+
 import pytest
 
 from extract import labels as L
-from extract.text import join_lines, number_value, text_value
+from extract.document import Document, path_text
+from extract.text import join_lines, number_value, text_value, valid_unicode
 
 
 @pytest.mark.parametrize("lines, joined", [
@@ -58,3 +61,13 @@ def test_label_variants_do_not_match_longer_labels():
     assert L.match("指标值确定依据", L.TT_INDICATOR_COLUMNS) == "basis"
     assert L.match("指标值确定依据", L.SE_INDICATOR_COLUMNS) is None
     assert L.match("其中：当年财政拨款", L.SE_FUNDING_ROWS) == "current_year"
+
+
+def test_text_from_hostile_fonts_and_file_names_is_valid_unicode():
+    # a lone surrogate (a ToUnicode bfrange number) → U+FFFD; a pair written as two halves is joined
+    assert valid_unicode({"a": ["x\ud800y", "\ud83d\ude00"], "b": 1}) == {"a": ["x\ufffdy", "😀"], "b": 1}
+    # a GBK file name as the file system hands it over (surrogate escapes) → its Chinese name
+    gbk = os.fsdecode("/收件箱/".encode() + "绩效目标表.pdf".encode("gbk"))
+    assert path_text(gbk) == "/收件箱/绩效目标表.pdf" and Document(gbk, "").file == "/收件箱/绩效目标表.pdf"
+    assert path_text(os.fsdecode(b"/in/\xff\xfe.pdf")) == "/in/\\xff\\xfe.pdf"
+    assert path_text("/in/a.pdf") == "/in/a.pdf"

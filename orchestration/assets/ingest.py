@@ -16,6 +16,7 @@ from dagster import (AssetExecutionContext, AssetSpec, BackfillPolicy, Config, D
 
 from extract import EXTRACTOR_VERSION
 from extract.config import ROOT
+from extract.document import Document, path_text
 from extract.load import connect, load_document, loaded_documents, raw_state, sync_inbox
 from extract.pipeline import extract_files, sha256_of
 from extract.values import NORMALISER_VERSION
@@ -68,6 +69,7 @@ def published_state(warehouse: Warehouse) -> tuple[str, str] | None:
 def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: Warehouse):
     started = _now()
     inbox = {key: str(path) for key, path in warehouse.document_keys().items()}
+    names = {key: path_text(path) for key, path in inbox.items()}  # as raw.documents holds them
     sha = {key: _sha256(path) for key, path in inbox.items()}
     missing = [key for key in context.partition_keys if key not in inbox]
     for key in missing:
@@ -83,22 +85,27 @@ def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: 
             why = _why_read(loaded.get(digest), config.reread, warehouse.max_attempts)
             if why and (digest not in seen or not digest):  # byte-identical copies are read once
                 todo.append(path)
-                counts[why if why != "new" or path not in known_paths else "changed"] += 1
+                counts[why if why != "new" or names[key] not in known_paths else "changed"] += 1
             else:
                 counts["unchanged"] += 1
             seen.add(digest)
 
         context.log.info(f"reading {len(todo)} of {len(inbox)} documents ({counts['unchanged']} unchanged)")
         reports = rejected = 0
-        for done, doc in enumerate(extract_files(todo, jobs=warehouse.extract_jobs), start=1):
+        for done, doc in enumerate(extract_files(todo, jobs=warehouse.extract_jobs, ordered=False), start=1):
             if doc.sha256:  # else the file vanished or cannot be opened: tried again next run
-                load_document(con, doc, LOAD_VERSION)
+                try:
+                    load_document(con, doc, LOAD_VERSION)
+                except Exception as exc:  # (rolled back) a value the tables refuse: reject it, go on
+                    doc = Document(doc.file, doc.sha256, error=f"cannot be stored: {exc.__class__.__name__}: "
+                                                                f"{str(exc)[:200]}")
+                    load_document(con, doc, LOAD_VERSION)
             reports += len(doc.records)
             rejected += doc.error is not None
             context.log.info(f"[{done}/{len(todo)}] {doc.file}: " + (
                 f"REJECTED {doc.error}" if doc.error else f"{len(doc.records)} reports loaded"))
         # the inbox as listed at the start of this run: a file dropped in meanwhile waits for the next
-        changes = sync_inbox(con, {inbox[k]: sha[k] for k in inbox},
+        changes = sync_inbox(con, {names[k]: sha[k] for k in inbox},
                              keep_removed=os.environ.get("JIXIAO_KEEP_REMOVED", "1") != "0")
         state, version = raw_state(con), build_version()
         changed = published_state(warehouse) != (state, version)
