@@ -38,6 +38,9 @@ class Suite:
     contracts: list[Contract]
     query: str | None = None  # rows to check, when not the whole table (cross-document rules)
     name: str | None = None  # when another suite checks the same table
+    # the table's columns ``prepare`` reads; with the key and the contracts' columns, all that is
+    # read (an indicator's texts would take most of the memory of the checks); empty: every column
+    reads: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -212,7 +215,8 @@ SUITES = [
         Contract("SE-14", "HARD", "document", "not_applicable_weight_unscored",
                  "不适用的指标仍占分值却未评分", "a 不适用 indicator keeps its weight but has no score",
                  BETWEEN, {"max_value": 0}),
-    ]),
+    ], reads=["score", "weight", "is_not_done", "deviation", "actual_status", "score_recomputed",
+        "score_basis", "is_not_applicable", "is_satisfaction", "is_ex_post_cost_target"]),
     Suite("fct_funding", ["report_id", "funding_source"], _funding, [
         Contract("SE-01", "HARD", "document", "rate_difference",
                  "执行率与全年执行数/全年预算数不符", "execution rate differs from executed / annual budget",
@@ -244,7 +248,7 @@ SUITES = [
         Contract("SE-17", "WARN", "document", "cut_to_spending",
                  "预算调减至支出水平，执行率显示100%", "budget cut to match spending, the rate shows 100%",
                  BETWEEN, {"max_value": 0}),
-    ]),
+    ], reads=["initial_budget", "annual_budget", "executed", "execution_rate", "score", "weight"]),
     Suite("fct_score", ["report_id"], _scores, [
         Contract("SE-07", "HARD", "document", "total_difference",
                  "总分得分不等于执行率得分与各指标得分之和",
@@ -270,7 +274,9 @@ SUITES = [
                  "未读到任何绩效指标", "no indicator row was read",
                  BETWEEN, {"min_value": 1}),
         EXTRACTION_WARNINGS,
-    ]),
+    ], reads=["total_score", "funding_score", "indicator_score_sum", "funding_weight",
+        "indicator_weight_sum", "has_satisfaction_indicator", "output_weight", "benefit_weight",
+        "satisfaction_weight", "indicator_count", "total_weight", "extraction_warnings"]),
     Suite("fct_spend_plan", ["report_id", "month"], _spend_plan, [
         Contract("TT-01", "HARD", "document", "decrease",
                  "累计支出计划逐月减少", "the cumulative spending plan decreases",
@@ -278,13 +284,13 @@ SUITES = [
         Contract("TT-01", "HARD", "document", "last_minus_budget",
                  "支出计划最后一期不等于预算数", "the plan's last cumulative amount is not the budget",
                  BETWEEN, {"min_value": -0.01, "max_value": 0.01}, "±0.01 万元"),
-    ]),
+    ], reads=["cumulative_amount", "budget_total"]),
     Suite("fct_project_budget", ["report_id"], _budgets, [
         Contract("TT-03", "HARD", "document", "parts_minus_total",
                  "财政资金与其他资金之和不等于预算数", "fiscal plus other funds differ from the budget",
                  BETWEEN, {"min_value": -0.01, "max_value": 0.01}, "±0.01 万元"),
         EXTRACTION_WARNINGS,
-    ]),
+    ], reads=["budget_fiscal", "budget_other", "budget_total", "extraction_warnings"]),
     Suite("fct_target_indicator", ["report_id", "indicator_index"], _targets, [
         Contract("TT-04", "WARN", "document", "annual_cost_share_of_budget",
                  "成本指标按年折算后超过项目预算", "the cost target over a year exceeds the project budget",
@@ -310,13 +316,15 @@ SUITES = [
         Contract("TT-10", "WARN", "document", "deadline_year_minus_fiscal_year",
                  "时效指标的截止年份不是预算年度", "a deadline falls outside the budget year",
                  BETWEEN, {"min_value": 0, "max_value": 0}),
-    ]),
+    ], reads=["is_cost", "target_annual_yuan", "budget_total_yuan", "target_comparator", "target_value",
+        "target_unit_family", "target_deadline", "fiscal_year", "level1_code"]),
     Suite("mart_target_vs_actual", ["report_id", "row"], _target_changes, [
         Contract("X-01", "WARN", "document", "approved_target_kept",
                  "自评指标与预算批复的绩效目标不一致（增删或改变指标值）",
                  "the self-evaluation adds, drops or changes an indicator approved with the budget",
                  BETWEEN, {"min_value": 1}),
-    ]),
+    ], reads=["self_evaluation_report_id", "target_report_id", "target_indicator_index",
+        "self_evaluation_indicator_index", "match_status", "is_target_changed"]),
     Suite("fct_funding", ["report_id"], lambda df: df, [
         Contract("X-02", "WARN", "document", "initial_minus_approved",
                  "自评表年初预算数不等于绩效目标表预算数",
