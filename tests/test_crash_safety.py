@@ -69,13 +69,16 @@ def jixiao_run(inbox: Path, warehouse: Path, patch: str = "", kill_on: str | Non
     return code
 
 
-def reports(path: Path) -> int:
-    """Reports in a DuckDB file, as a new reader sees it: in another process (within one process,
+def value(path: Path, sql: str) -> str:
+    """One value from a DuckDB file, as a new reader sees it: in another process (within one process,
     DuckDB hands a new connection the database instance already open on that path)."""
-    script = ("import duckdb, sys; print(duckdb.connect(sys.argv[1], read_only=True)"
-              ".execute('SELECT count(*) FROM raw.reports').fetchone()[0])")
-    return int(subprocess.run([sys.executable, "-c", script, str(path)], check=True,
-                              capture_output=True, text=True).stdout)
+    script = "import duckdb, sys; print(duckdb.connect(sys.argv[1], read_only=True).execute(sys.argv[2]).fetchone()[0])"
+    return subprocess.run([sys.executable, "-c", script, str(path), sql], check=True,
+                          capture_output=True, text=True).stdout.strip()
+
+
+def reports(path: Path) -> int:
+    return int(value(path, "SELECT count(*) FROM raw.reports"))
 
 
 def test_killed_runs_leave_nothing_half_written(built, tmp_path):
@@ -104,6 +107,9 @@ def test_killed_runs_leave_nothing_half_written(built, tmp_path):
         assert reader.execute("SELECT count(*) FROM marts.fct_target_indicator").fetchone()[0] == 90, name
         if name == "during the raw load":  # the document's transaction never committed
             assert reports(warehouse) == 15
+        if name == "while publishing":  # the writer's record of the run does not claim it published
+            assert value(warehouse, "SELECT outcome FROM raw.ingestion_runs ORDER BY started_at DESC LIMIT 1") \
+                == "publishing"
 
     jixiao_run(inbox, warehouse)  # not blocked by the open reader
     assert reports(published) == 55

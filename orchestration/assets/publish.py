@@ -34,27 +34,34 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) ->
         findings_open, findings_new = con.execute(
             "SELECT count(*) FILTER (status = 'open'), count(*) FILTER (status = 'open' AND first_seen >= ?) "
             "FROM marts.dq_findings", [started[0] if started else now]).fetchone()
-        con.execute("UPDATE raw.ingestion_runs SET outcome = 'published', finished_at = ?, findings_open = ?, "
+        con.execute("UPDATE raw.ingestion_runs SET outcome = 'publishing', finished_at = ?, findings_open = ?, "
                     "findings_new = ? WHERE run_id = ?", [now, findings_open, findings_new, context.run.run_id])
         con.execute("CHECKPOINT")  # everything in the file itself, nothing left in the write-ahead log
-    publish(Path(warehouse.path), warehouse.published_path)
+    publish(Path(warehouse.path), warehouse.published_path, context.run.run_id)
+    with connect(warehouse.path) as con:  # only now: a run killed while copying never says published
+        _mark_published(con, context.run.run_id)
     context.instance.add_run_tags(context.run.run_id, {"jixiao/findings_open": str(findings_open),
                                                    "jixiao/findings_new": str(findings_new)})
     context.add_output_metadata({"path": MetadataValue.path(str(warehouse.published_path)),
                                  "findings_open": findings_open, "findings_new": findings_new})
 
 
-def publish(source: Path, target: Path) -> None:
+def publish(source: Path, target: Path, run_id: str | None = None) -> None:
     """Copy ``source`` beside ``target`` and rename it over ``target``: readers see the old file or
-    the new one, whole."""
+    the new one, whole. The copy records ``run_id``'s row of raw.ingestion_runs as published (what
+    the next run compares with), before anyone can open it."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*.tmp"):  # left by a run that died copying
+    for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a run that died copying
         stale.unlink(missing_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(source, "rb") as src, open(partial, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-            dst.flush()
+        if run_id:
+            with connect(partial) as con:
+                _mark_published(con, run_id)
+                con.execute("CHECKPOINT")
+        with open(partial, "rb+") as dst:
             os.fsync(dst.fileno())
         os.replace(partial, target)
     finally:
@@ -64,3 +71,7 @@ def publish(source: Path, target: Path) -> None:
         os.fsync(directory)  # the rename itself survives a power cut
     finally:
         os.close(directory)
+
+
+def _mark_published(con, run_id: str) -> None:
+    con.execute("UPDATE raw.ingestion_runs SET outcome = 'published' WHERE run_id = ?", [run_id])
