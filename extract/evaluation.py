@@ -18,6 +18,8 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from .text import map_text
+
 ROOT = Path(__file__).resolve().parent.parent
 SETS = ROOT / "samples" / "eval" / "sets.json"
 
@@ -54,18 +56,8 @@ def comparable(record: dict, mode: str) -> dict:
         return record
     record.pop("source", None)
     if mode == "content_cjk_spaces":
-        return _map_text(record, lambda s: _CJK_SPACE.sub("", s))
+        return map_text(record, lambda s: _CJK_SPACE.sub("", s))
     return record
-
-
-def _map_text(value, fn):
-    if isinstance(value, str):
-        return fn(value)
-    if isinstance(value, list):
-        return [_map_text(v, fn) for v in value]
-    if isinstance(value, dict):
-        return {k: _map_text(v, fn) for k, v in value.items()}
-    return value
 
 
 def field_differences(got: dict, want: dict, prefix: str = "") -> list[str]:

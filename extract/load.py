@@ -160,7 +160,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
         for i, goal in enumerate(rec.get("goals", []), start=1):
             goals.append([rid, i, goal])
         pages = rec["source"]["pages"]
-        report = _fit([_num(rec.get(c)) for c in REPORT_NUMBERS], "", REPORT_NUMBERS, odd)
+        number = dict(zip(REPORT_NUMBERS, _fit([_num(rec.get(c)) for c in REPORT_NUMBERS], "", REPORT_NUMBERS, odd)))
         if odd:
             rec = {**rec, "extraction_warnings": [*rec.get("extraction_warnings", []), *(
                 f"number out of range, stored as NULL: {name}" for name in odd)]}
@@ -168,8 +168,9 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
             rid, doc.sha256, doc.file, index, pages[0], pages[1], rec["report_type"],
             rec.get("fiscal_year"), rec["project_name"], rec.get("department"),
             rec.get("implementing_unit"), rec.get("project_lead"), rec.get("phone"),
-            rec.get("goal_planned"), rec.get("goal_actual"), *report[:2], rec.get("unit_code"),
-            rec.get("unit_name"), rec.get("project_code"), *report[2:], rec.get("purpose"),
+            rec.get("goal_planned"), rec.get("goal_actual"), number["total_weight"], number["total_score"],
+            rec.get("unit_code"), rec.get("unit_name"), rec.get("project_code"), number["budget_total"],
+            number["budget_fiscal"], number["budget_other"], rec.get("purpose"),
             json.dumps(rec, ensure_ascii=False, sort_keys=True), extractor_version, loaded_at,
             "\n".join(rec.get("extraction_warnings", [])) or None,
         ])

@@ -28,7 +28,7 @@ from .docx import UnreadableDocx, read_docx
 from .layout import PageLayout
 from .pdf import UnreadableDocument, read_pdf
 from .reports import parse_layouts
-from .text import valid_unicode
+from .text import map_text, valid_unicode
 
 LEGACY_OFFICE = {".doc", ".wps", ".et", ".xls"}
 
@@ -80,7 +80,7 @@ def _document(name: str, sha256: str, outcomes: list[tuple[str, object]]) -> Doc
         doc.error = ("no text layer (image-only or scanned document; OCR is not supported)" if no_text
                      else "no report table found (项目支出绩效自评表 / 项目绩效目标表)")
     for record, pages, warnings in results:
-        record = valid_unicode(record)
+        record = map_text(record, valid_unicode)
         record["source"] = {"file": doc.file, "sha256": sha256, "pages": list(pages)}
         if warnings:
             record["extraction_warnings"] = warnings

@@ -42,21 +42,25 @@ def text_value(text: str | None) -> str | None:
     return None if label_key(text) in EMPTY_MARKS else text
 
 
-def valid_unicode(value):
-    """``value`` (a str, or lists and dicts of them) with lone UTF-16 surrogates as U+FFFD. A hostile
-    ToUnicode map can produce them (pdfminer maps a bfrange number with chr()); UTF-8 output and
-    DuckDB refuse them."""
+def map_text(value, fn):
+    """``value`` (a record, or any of its parts) with ``fn`` applied to every string in it."""
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-            return value
-        except UnicodeEncodeError:
-            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return fn(value)
     if isinstance(value, list):
-        return [valid_unicode(v) for v in value]
+        return [map_text(v, fn) for v in value]
     if isinstance(value, dict):
-        return {k: valid_unicode(v) for k, v in value.items()}
+        return {k: map_text(v, fn) for k, v in value.items()}
     return value
+
+
+def valid_unicode(text: str) -> str:
+    """``text`` with lone UTF-16 surrogates as U+FFFD. A hostile ToUnicode map can produce them
+    (pdfminer maps a bfrange number with chr()); UTF-8 output and DuckDB refuse them."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def number_value(text: str | None) -> tuple[float | int | None, str | None]:

@@ -9,6 +9,7 @@ run reads only what changed. Neither starts a run while another warehouse run is
 import hashlib
 from pathlib import Path
 
+import duckdb
 from dagster import (AssetSelection, DagsterInstance, DagsterRunStatus, RunFailureSensorContext, RunRequest,
                      RunsFilter, ScheduleEvaluationContext, SensorEvaluationContext, SkipReason,
                      define_asset_job, run_failure_sensor, schedule, sensor)
@@ -45,8 +46,6 @@ def _published_in_inbox(warehouse: Warehouse) -> list[str]:
     """Keys of the documents the published copy still lists as in the inbox (it never has a writer)."""
     if not warehouse.published_path.exists():
         return []
-    import duckdb
-
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
         files = [Path(f) for (f,) in con.execute("SELECT source_file FROM raw.documents WHERE in_inbox").fetchall()]
     inbox = path_text(warehouse.inbox)

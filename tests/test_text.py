@@ -6,7 +6,7 @@ import pytest
 
 from extract import labels as L
 from extract.document import Document, path_text
-from extract.text import join_lines, number_value, text_value, valid_unicode
+from extract.text import join_lines, map_text, number_value, text_value, valid_unicode
 
 
 @pytest.mark.parametrize("lines, joined", [
@@ -65,7 +65,7 @@ def test_label_variants_do_not_match_longer_labels():
 
 def test_text_from_hostile_fonts_and_file_names_is_valid_unicode():
     # a lone surrogate (a ToUnicode bfrange number) → U+FFFD; a pair written as two halves is joined
-    assert valid_unicode({"a": ["x\ud800y", "\ud83d\ude00"], "b": 1}) == {"a": ["x\ufffdy", "😀"], "b": 1}
+    assert map_text({"a": ["x\ud800y", "\ud83d\ude00"], "b": 1}, valid_unicode) == {"a": ["x\ufffdy", "😀"], "b": 1}
     # a GBK file name as the file system hands it over (surrogate escapes) → its Chinese name
     gbk = os.fsdecode("/收件箱/".encode() + "绩效目标表.pdf".encode("gbk"))
     assert path_text(gbk) == "/收件箱/绩效目标表.pdf" and Document(gbk, "").file == "/收件箱/绩效目标表.pdf"
