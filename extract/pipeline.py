@@ -121,9 +121,12 @@ def _worker(path: str, sha256: str, part: int, parts: int, memory_mb: int, conn)
     limit = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     if parts == 1:
-        conn.send(("done", _document(path, sha256, [_read_safely(Path(path), 0, 1)])))
+        outcome = ("done", _document(path, sha256, [_read_safely(Path(path), 0, 1)]))
     else:
-        conn.send(_read_safely(Path(path), part, parts))
+        outcome = _read_safely(Path(path), part, parts)
+    # When the work ended, on the clock the parent started it by (CLOCK_MONOTONIC is system-wide):
+    # the parent may poll long after, and must judge the limit by this, not by when it looked.
+    conn.send((time.monotonic(), outcome))
     conn.close()
 
 
@@ -185,10 +188,18 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1, ordered: bool = Tr
             yield done
         if handed == len(docs):
             return
-        for reader in wait(list(running), timeout=0.2) if running else []:
-            index, process, _ = running.pop(reader)
+        late = f"parsing took longer than {timeout:g} s (limit JIXIAO_PARSE_TIMEOUT)"
+        if running:  # woken by a result, or at the earliest deadline
+            first_deadline = min(started for _, _, started in running.values()) + timeout
+            ready = wait(list(running), timeout=max(0.0, first_deadline - time.monotonic()))
+        else:
+            ready = []
+        for reader in ready:
+            index, process, started = running.pop(reader)
             try:
-                outcome = reader.recv()
+                ended, outcome = reader.recv()
+                if ended - started > timeout:  # finished, but past its limit: the limit is exact
+                    outcome = ("error", late)
             except (EOFError, OSError):
                 process.join()
                 code = process.exitcode
@@ -204,8 +215,7 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1, ordered: bool = Tr
                 process.join()
                 reader.close()
                 del running[reader]
-                _add(docs[index], ("error", f"parsing took longer than {timeout:g} s (limit JIXIAO_PARSE_TIMEOUT)"),
-                     index, finished)
+                _add(docs[index], ("error", late), index, finished)
 
 
 def _complete(doc: dict) -> bool:

@@ -63,10 +63,29 @@ def jixiao_run(inbox: Path, warehouse: Path, patch: str = "", kill_on: str | Non
     code = process.wait()
     if patch or kill_on:
         assert code == -signal.SIGKILL, "".join(log[-20:])
-        time.sleep(0.5)  # the workers and dbt, killed with it, are gone
+        wait_until_gone(process.pid)  # the workers and dbt, killed with it, hold no lock any more
     else:
         assert code == 0, "".join(log[-20:])
     return code
+
+
+def wait_until_gone(group: int) -> None:
+    """Until no process of the group is left but zombies (which hold no files), however long the
+    machine takes to tear them down."""
+    def alive() -> bool:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # gone meanwhile
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                return True
+        return False
+
+    deadline = time.monotonic() + 300  # only a hung teardown gets here; it fails, never decides
+    while alive():
+        assert time.monotonic() < deadline, f"process group {group} still running after SIGKILL"
+        time.sleep(0.05)
 
 
 def value(path: Path, sql: str) -> str:

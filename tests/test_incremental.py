@@ -167,7 +167,10 @@ def test_rejected_documents_are_recorded_and_retried_only_when_it_may_help(tmp_p
     shutil.copy(TARGETS, inbox / "good.pdf")
     shutil.copy(SELFEVAL, inbox / "slow.pdf")
     (inbox / "broken.pdf").write_bytes(b"%PDF-1.4 truncated")
-    monkeypatch.setenv("JIXIAO_PARSE_TIMEOUT", "0.01")  # no document is read that fast
+    # A microsecond: a fork alone takes longer, so every document is past its limit on any machine.
+    # Regression: the limit was judged only when a poll found the worker still running, so a
+    # document that ended between two polls was loaded, however long it took.
+    monkeypatch.setenv("JIXIAO_PARSE_TIMEOUT", "0.000001")
     ingest(inbox, warehouse, max_attempts=2)
     assert rejected(warehouse) == [("broken.pdf", "corrupt", 1, True), ("good.pdf", "parsing", 1, True),
                                    ("slow.pdf", "parsing", 1, True)]
