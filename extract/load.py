@@ -31,6 +31,9 @@ ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS in_inbox BOOLEAN DEFAULT true
 ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS first_seen TIMESTAMP;
 ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS last_seen TIMESTAMP;
 ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS attempts INTEGER DEFAULT 1;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS quarantine_reason VARCHAR;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS previous_version VARCHAR;
+ALTER TABLE raw.documents ADD COLUMN IF NOT EXISTS previously_complete BOOLEAN;
 CREATE OR REPLACE VIEW raw.rejected_documents AS
 SELECT source_file, source_sha256, error AS reason, first_seen, last_seen, attempts, in_inbox, extractor_version
 FROM raw.documents WHERE status = 'error';
@@ -55,12 +58,27 @@ CREATE TABLE IF NOT EXISTS raw.reports (
     extraction_warnings VARCHAR
 );
 ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS extraction_warnings VARCHAR;
+-- contract v2 (extract/report-record.schema.json): NULL for v1 records
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS contract_version VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS template VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS form_code VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS finance_lead VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS implementation_summary VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS conclusion VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS problems VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS improvements VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS implementation_period VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS goals_whole_period VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS review_opinion VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS unplaced_cells VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.funding (
     report_id VARCHAR NOT NULL, row_index INTEGER NOT NULL, source VARCHAR NOT NULL,
     initial_budget {NUM}, annual_budget {NUM}, executed {NUM}, weight {NUM},
     execution_rate {NUM}, score {NUM},
     PRIMARY KEY (report_id, row_index)
 );
+ALTER TABLE raw.funding ADD COLUMN IF NOT EXISTS label VARCHAR;
+ALTER TABLE raw.funding ADD COLUMN IF NOT EXISTS note VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.indicators (
     report_id VARCHAR NOT NULL, indicator_index INTEGER NOT NULL,
     level1 VARCHAR, level2 VARCHAR, level3 VARCHAR, target VARCHAR, actual VARCHAR,
@@ -68,6 +86,9 @@ CREATE TABLE IF NOT EXISTS raw.indicators (
     description VARCHAR, basis VARCHAR,
     PRIMARY KEY (report_id, indicator_index)
 );
+ALTER TABLE raw.indicators ADD COLUMN IF NOT EXISTS comparator VARCHAR;
+ALTER TABLE raw.indicators ADD COLUMN IF NOT EXISTS unit VARCHAR;
+ALTER TABLE raw.indicators ADD COLUMN IF NOT EXISTS remarks VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.indicator_values (
     report_id VARCHAR NOT NULL, indicator_index INTEGER NOT NULL,
     target_comparator VARCHAR NOT NULL, target_value {NUM}, target_value_hi {NUM}, target_unit VARCHAR,
@@ -94,12 +115,16 @@ REPORT_COLUMNS = [
     "report_type", "fiscal_year", "project_name", "department", "implementing_unit", "project_lead",
     "phone", "goal_planned", "goal_actual", "total_weight", "total_score", "unit_code", "unit_name",
     "project_code", "budget_total", "budget_fiscal", "budget_other", "purpose", "record_json",
-    "extractor_version", "loaded_at", "extraction_warnings",
+    "extractor_version", "loaded_at", "extraction_warnings", *(V2_REPORT_TEXT := [
+        "contract_version", "template", "form_code", "finance_lead", "implementation_summary", "conclusion",
+        "problems", "improvements", "implementation_period", "goals_whole_period", "review_opinion"]),
+    "unplaced_cells",
 ]
 REPORT_NUMBERS = ["total_weight", "total_score", "budget_total", "budget_fiscal", "budget_other"]
 FUNDING_COLUMNS = ["initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score"]
+FUNDING_TEXT = ["label", "note"]
 INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score",
-                     "score_text", "deviation", "description", "basis"]
+                     "score_text", "deviation", "description", "basis", "comparator", "unit", "remarks"]
 VALUE_COLUMNS = [
     "target_comparator", "target_value", "target_value_hi", "target_unit", "target_unit_family",
     "target_period", "target_value_yuan", "target_annual_yuan", "target_duration_days", "target_deadline",
@@ -108,6 +133,15 @@ VALUE_COLUMNS = [
     "actual_status", "normaliser_version",
 ]
 CHILD_TABLES = ["funding", "indicators", "indicator_values", "spend_plan", "goals"]
+# What a loaded row depends on besides the reader and the normaliser: a new version here makes every
+# document read again (orchestration/assets/ingest.py LOAD_VERSION). 2: raw.documents.quarantine_reason.
+LOADER_VERSION = "2"
+
+# Reader warnings that leave a report complete: the cell was read, but the document printed a number
+# no column can hold (stored as NULL, an EX-01 finding against the reading). Every other warning says
+# that a part of the table was not read (the 总分 row, the funding rows, the indicator table, a cell
+# that could not be placed, a column not recognised, the year, the project name).
+COMPLETE_DESPITE = ("number out of range, stored as NULL",)
 
 
 def connect(path) -> duckdb.DuckDBPyConnection:
@@ -137,17 +171,64 @@ def _fit(row: list, where: str, columns: list[str], odd: list[str]) -> list:
     return row
 
 
+def incomplete_reasons(rec: dict) -> list[str]:
+    """Why the report ``rec`` counts as read incompletely; empty when it was read completely.
+
+    A report is incomplete when the reader warned about a part it did not read (every warning but
+    COMPLETE_DESPITE), or when a part the facts are made of is missing from the record itself (also
+    for records of readers that did not warn yet): the indicator rows; for a self-evaluation the
+    年度资金总额 row (once) and the 总分 row (weight or score: a 总分 row printed without 得分 is an
+    unscored report, not an incomplete one); for a target table the 预算数; the year; the name.
+    A missing 主管部门 or 实施单位 is not: that is the document's own gap (finding SE-25 / TT-12).
+    """
+    reasons = [w for w in rec.get("extraction_warnings", []) if not w.startswith(COMPLETE_DESPITE)]
+    if not rec.get("indicators"):
+        reasons.append("indicator table (绩效指标) not found")
+    if rec["report_type"] == "self_evaluation":
+        sources = [row.get("source") for row in rec.get("funding", [])]
+        if not sources:
+            reasons.append("funding rows (项目资金) not found")
+        elif "total" not in sources:
+            reasons.append("funding row 年度资金总额 not found")
+        twice = sorted({s for s in sources if sources.count(s) > 1})
+        if twice:  # one row per source is what the facts are keyed on
+            reasons.append(f"funding row read more than once: {', '.join(twice)}")
+        if rec.get("total_weight") is None and rec.get("total_score") is None:
+            reasons.append("总分 row not found: the table may be cut off")
+    elif rec.get("budget_total") is None:
+        reasons.append("预算数 (budget) not found")
+    if rec.get("fiscal_year") is None:
+        reasons.append("fiscal year not found")
+    if not (rec.get("project_name") or "").strip():
+        reasons.append("project name (项目名称) is empty")
+    return list(dict.fromkeys(reasons))  # the reader's warning and our rule may say the same
+
+
+def quarantine_reason(records: list[dict]) -> str | None:
+    """Why a document is quarantined (one line per incomplete report), None when every report of it
+    was read completely."""
+    lines = []
+    for index, rec in enumerate(records, start=1):
+        reasons = incomplete_reasons(rec)
+        if reasons:
+            where = rec.get("source", {}).get("pages")
+            at = f" (pages {where[0]}-{where[1]})" if where else ""
+            lines.append(f"report {index}{at}: {'; '.join(reasons)}")
+    return "\n".join(lines) or None
+
+
 def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_version: str,
                   loaded_at: datetime | None = None) -> int:
     """Replace everything known about ``doc`` in the raw tables, atomically. Returns reports loaded."""
     loaded_at = loaded_at or datetime.now(timezone.utc).replace(tzinfo=None)
     report_rows, funding, indicators, values, spend_plan, goals = [], [], [], [], [], []
+    stored = []  # the records as stored in record_json (with the loader's warnings)
     for index, rec in enumerate(doc.records, start=1):
         rid = report_id(doc.sha256, index)
         odd: list[str] = []  # numbers a NUM column cannot hold: NULL there, named in the record
         for i, row in enumerate(rec.get("funding", []), start=1):
-            funding.append(_fit([rid, i, row["source"], *(_num(row.get(c)) for c in FUNDING_COLUMNS)],
-                                f"funding[{i}]", FUNDING_COLUMNS, odd))
+            funding.append(_fit([rid, i, row["source"], *(row.get(c) for c in FUNDING_TEXT),
+                                 *(_num(row.get(c)) for c in FUNDING_COLUMNS)], f"funding[{i}]", FUNDING_COLUMNS, odd))
         for i, ind in enumerate(rec.get("indicators", []), start=1):
             indicators.append(_fit([rid, i, *(
                 _num(ind.get(c)) if c in ("weight", "score") else ind.get(c) for c in INDICATOR_COLUMNS)],
@@ -164,6 +245,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
         if odd:
             rec = {**rec, "extraction_warnings": [*rec.get("extraction_warnings", []), *(
                 f"number out of range, stored as NULL: {name}" for name in odd)]}
+        stored.append(rec)
         report_rows.append([
             rid, doc.sha256, doc.file, index, pages[0], pages[1], rec["report_type"],
             rec.get("fiscal_year"), rec["project_name"], rec.get("department"),
@@ -173,22 +255,33 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
             number["budget_fiscal"], number["budget_other"], rec.get("purpose"),
             json.dumps(rec, ensure_ascii=False, sort_keys=True), extractor_version, loaded_at,
             "\n".join(rec.get("extraction_warnings", [])) or None,
+            *(("\n".join(rec.get(c) or []) or None) if c == "goals_whole_period" else rec.get(c) for c in V2_REPORT_TEXT),
+            json.dumps(rec["unplaced_cells"], ensure_ascii=False) if rec.get("unplaced_cells") else None,
         ])
 
+    # read, but not completely: kept here with its warnings, left out of the marts (dbt staging)
+    quarantined = None if doc.error else quarantine_reason(stored)
     con.execute("BEGIN TRANSACTION")
     try:
         # the same content read again (new extractor, a retry): its history goes on
-        first_seen, attempts = con.execute(
-            "SELECT first_seen, attempts FROM raw.documents WHERE source_sha256 = ?", [doc.sha256]
-        ).fetchone() or (loaded_at, 0)
+        first_seen, attempts, previous_version, previous_status = con.execute(
+            "SELECT first_seen, attempts, extractor_version, status FROM raw.documents WHERE source_sha256 = ?",
+            [doc.sha256]).fetchone() or (loaded_at, 0, None, None)
+        # Whether the load this one replaces read the document completely, judged by today's rules
+        # on the records it stored: the blocking check raw/reports:extraction_complete compares.
+        previously_complete = None if previous_version is None else previous_status == "ok" and quarantine_reason(
+            [json.loads(j) for (j,) in con.execute("SELECT record_json FROM raw.reports WHERE source_sha256 = ? "
+                                                   "ORDER BY report_index", [doc.sha256]).fetchall()]) is None
         _delete(con, doc.sha256)
         con.execute(
             "INSERT INTO raw.documents (source_sha256, source_file, status, error, report_count, "
-            "extractor_version, loaded_at, first_seen, last_seen, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "extractor_version, loaded_at, first_seen, last_seen, attempts, quarantine_reason, previous_version, "
+            "previously_complete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [doc.sha256, doc.file, "error" if doc.error else "ok", doc.error, len(report_rows),
-             extractor_version, loaded_at, first_seen or loaded_at, loaded_at, (attempts or 0) + 1])
+             extractor_version, loaded_at, first_seen or loaded_at, loaded_at, (attempts or 0) + 1,
+             quarantined, previous_version, previously_complete])
         _insert(con, "reports", REPORT_COLUMNS, report_rows)
-        _insert(con, "funding", ["report_id", "row_index", "source", *FUNDING_COLUMNS], funding)
+        _insert(con, "funding", ["report_id", "row_index", "source", *FUNDING_TEXT, *FUNDING_COLUMNS], funding)
         _insert(con, "indicators", ["report_id", "indicator_index", *INDICATOR_COLUMNS], indicators)
         _insert(con, "indicator_values", ["report_id", "indicator_index", *VALUE_COLUMNS], values)
         _insert(con, "spend_plan", ["report_id", "month", "value"], spend_plan)
@@ -259,17 +352,35 @@ def sync_inbox(con, inbox: dict[str, str], keep_removed: bool = True) -> dict[st
 def indicator_values(indicator: dict, has_actual: bool) -> list:
     """The target (and actual) cell of an indicator normalised (extract/values.py), as VALUE_COLUMNS."""
     # the comparator of a bare target may be printed in the 三级指标 cell (≤1168.685052 万元)
-    target = parse_target(indicator.get("target"), indicator.get("level3"))
+    target = parse_target(printed_with_columns(indicator, "target"), indicator.get("level3"))
     row = [target.comparator, target.value_num, target.value_num_hi, target.unit, target.unit_family,
            target.period, target.value_yuan, target.value_annual_yuan, target.duration_days,
            target.deadline, target.event, target.grade, target.strict, target.confidence]
     if has_actual:
-        actual = parse_value(indicator.get("actual"))
+        printed = printed_with_columns(indicator, "actual")
+        actual = parse_value(printed)
         row += [actual.comparator, actual.value_num, actual.unit, actual.unit_family, actual.value_yuan,
-                actual.duration_days, actual_status(indicator.get("actual"), target)]
+                actual.duration_days, actual_status(printed, target)]
     else:
         row += [None] * 7
     return row + [NORMALISER_VERSION]
+
+
+_COMPARATORS = {"=", "＝", "≥", "≤", ">", "<", "＞", "＜", ">=", "<="}
+
+
+def printed_with_columns(indicator: dict, name: str) -> str | None:
+    """The target (or actual) as one cell would print it, where the template gives the comparator
+    (指标性质) and the unit (度量单位) columns of their own: "=" "100" "%" → "=100%"."""
+    text = indicator.get(name)
+    comparator, unit = (indicator.get("comparator") or "").strip(), (indicator.get("unit") or "").strip()
+    if text is None or not (comparator or unit):
+        return text
+    if unit and not text.rstrip().endswith(unit) and text.strip()[-1:].isdigit():
+        text = text.strip() + unit
+    if name == "target" and comparator in _COMPARATORS and not text.lstrip().startswith(tuple(_COMPARATORS)):
+        text = comparator + text.strip()
+    return text
 
 
 def _insert(con, table: str, columns: list[str], rows: list[list]) -> None:

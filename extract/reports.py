@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import labels as L
 from .layout import Cell, PageLayout, TextLine, cell_text
@@ -24,9 +24,15 @@ _BUDGET_YEAR = re.compile(r"(\d{4})\s*年度?\s*(?:部门|单位)?(?:预算|绩�
 _UNIT_LINE = re.compile(r"^(\d{6})\s*(.+?)\s*(?:单位\s*[:：].*)?$")
 _PAGE_NUMBER = re.compile(r"^[-—\s第]*\d+[-—\s页]*$")
 _MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
+_CUT_REMARK = re.compile(r"^[^(]*\)|\([^)]*$")  # the two halves of a bracket a page break cut
+_FORM_CODE = re.compile(rf"(?:{'|'.join(map(re.escape, L.SE_FORM_CODE))})\s*[:：]\s*(\S+)")
 _MARKERS = {"不适用", "—", "-", "/"}  # a cell that is a whole row's statement, never a wrapped tail
 _GOAL_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*")
 LEVELS = ("level1", "level2")
+CONTRACT_VERSION = "2"
+# a project code printed inside 项目名称: 10+ letters and digits in one run ("2022-2023 年…" is none)
+_CODE_IN_NAME = re.compile(r"^[\[【(]?([0-9A-Za-z]{10,})[\]】)]?\s*[-—_:：、]?\s*(?=[\u4e00-\u9fff])")
+_FUNDING_NUMBERS = ("initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")
 _SAME_X = 2.0  # points: cells of one column on two pages
 
 
@@ -36,22 +42,28 @@ class Band:
     index: int
     cells: list[Cell]  # left to right
     texts: list[str]  # cell texts, wrapping undone
+    used: set[int] = field(default_factory=set)  # the cells read into a field (or as a label)
 
     def started_here(self, cell: Cell) -> bool:
         return cell.band_first == self.index
 
     def right_of(self, i: int) -> str | None:
-        return self.texts[i + 1] if i + 1 < len(self.cells) else None
+        """The value of the label in cell ``i``: the cell to its right (both count as read)."""
+        self.used.add(i)
+        if i + 1 < len(self.cells):
+            self.used.add(i + 1)
+            return self.texts[i + 1]
+        return None
 
 
 Columns = dict[str, tuple[float, float]]
 
 
-def columns_of(band: Band, table: dict[str, list[str]]) -> Columns:
+def columns_of(band: Band, table: dict[str, list[str]], skip: set[int] = frozenset()) -> Columns:
     """The fields whose labels stand in this band, with the x-range of each label's cell."""
     found = {}
-    for cell, text in zip(band.cells, band.texts):
-        name = L.match(text, table)
+    for i, (cell, text) in enumerate(zip(band.cells, band.texts)):
+        name = None if i in skip else L.match(text, table)
         if name and name not in found:
             found[name] = (cell.x0, cell.x1)
     return found
@@ -77,7 +89,9 @@ def cells_at(band: Band, columns: Columns) -> dict[str, int]:
 
 def values_at(band: Band, columns: Columns) -> dict[str, str]:
     """For each column, the text of the cell of this band that lies under the column's label."""
-    return {name: band.texts[i] for name, i in cells_at(band, columns).items()}
+    cells = cells_at(band, columns)
+    band.used.update(cells.values())
+    return {name: band.texts[i] for name, i in cells.items()}
 
 
 class ReportBuilder:
@@ -96,11 +110,48 @@ class ReportBuilder:
         self.indicators: list[dict] = []
         self.label_cells: list[dict[str, Cell]] = []  # per indicator: the cells of its 一级/二级 labels
         self.joined_labels: dict[int, str] = {}  # id(cell) → its label joined across a page break
+        self.printed: set[str] = set()  # the label keys of every cell: what recognises the family
+        self.unplaced: list[dict] = []
+        self.column_headers: set[int] = set()  # id() of the bands read as column headers
 
     def feed(self, band: Band) -> None:
         self.page_turned = self.page_turned or band.page > self.pages[1]
         self.pages[1] = max(self.pages[1], band.page)
-        self.read(band)
+        self.printed.update(L.key(t) for t in band.texts if t)
+        whole = self.read(band) or band
+        self.check_placed(band)
+        if whole is not band:  # the row above, cut by the page break, read again with this tail
+            self.check_placed(whole)
+
+    def check_placed(self, band: Band) -> None:
+        """Every cell of the table lands in a field, is a label, or is reported as unplaced. A row
+        read again (whole, after a page break cut it) replaces what was said of its first part."""
+        where = (band.page, band.index)
+        self.unplaced = [u for u in self.unplaced if u[0] != where]
+        for i, (cell, text) in enumerate(zip(band.cells, band.texts)):
+            if i in band.used or not band.started_here(cell) or text_value(text) is None:
+                continue
+            if self.is_frame(text) or self.is_cut_label(band, cell, text):
+                continue
+            row = text_value(next((t for j, t in enumerate(band.texts) if j != i and t.strip()), None))
+            header = id(band) in self.column_headers
+            self.unplaced.append((where, header, {"page": band.page, "row_label": row, "text": text}))
+
+    def is_frame(self, text: str) -> bool:
+        """A label, a unit remark ("（万元）"), or a label whose remark a page break cut ("项目资金（万" / "元）")."""
+        stem = _CUT_REMARK.sub("", L.strip_remarks(L.key(text)))
+        return not stem or stem in L.LABEL_KEYS[self.report_type] or bool(_MONTH.match(stem))
+
+    def is_cut_label(self, band: Band, cell: Cell, text: str) -> bool:
+        """The head of a label at a page's foot ("年度总") or its rest atop the next page ("体目标")."""
+        stem, labels = L.key(text), L.LABEL_KEYS[self.report_type]
+        if cell.text_to_bottom and any(label.startswith(stem) for label in labels):
+            return True
+        return band.index == 0 and band.page > self.pages[0] and any(label.endswith(stem) for label in labels)
+
+    def read_line(self, text: str) -> bool:
+        """A text line under the table (e.g. 项目负责人：… 财务负责人：…); True if it was read."""
+        return False
 
     def indicator_values(self, band: Band, key_columns: tuple[str, ...]) -> dict[str, str | None] | None:
         """The texts of an indicator row by column, its 一级/二级 labels resolved; None for an empty
@@ -111,6 +162,7 @@ class ReportBuilder:
             self.complete_indicator_header(band)
             return None
         cells = cells_at(band, self.indicator_columns)
+        band.used.update(cells.values())
         values: dict[str, str | None] = {name: band.texts[i] for name, i in cells.items()}
         if not any(v.strip() for v in values.values()):
             return None
@@ -158,6 +210,8 @@ class ReportBuilder:
         """The header row was cut by a page break: read its labels again, whole."""
         self.indicator_header = band_with_tail(self.indicator_header, tail)
         self.indicator_columns = columns_of(self.indicator_header, self.indicator_labels)
+        self.column_headers.add(id(self.indicator_header))
+        self.check_placed(self.indicator_header)
 
     def label_was_cut(self, name: str) -> bool:
         """Did the page break cut the 一级/二级 label of the last row (its text runs to the cell's bottom)?"""
@@ -173,24 +227,26 @@ class ReportBuilder:
             if cells.get(name) is cut:
                 row[name] = label
 
-    def read(self, band: Band) -> None:
+    def read(self, band: Band) -> Band | None:
         """One band: an indicator row, or a row above the indicator table (``read_head``).
 
         A row above the indicator table that a page break cut (Word lets rows break across pages)
-        is read again, whole, when the first band on the new page turns out to be its rest.
+        is read again, whole, when the first band on the new page turns out to be its rest: that
+        whole row is returned.
         """
         if self.indicator_columns:
             self.read_indicator_row(band)
-            return
+            return None
         turned, self.page_turned = self.page_turned, False
         if turned and self.continues_on_new_page(band):
-            return
+            return None
         if turned and self.last_head_row and continues_row(band, self.last_head_row[0], self.label_tables):
             above, state = self.last_head_row
             self.restore_head_state(state)
             band = band_with_tail(above, band)
         state = self.head_state()
         self.last_head_row = (band, state) if self.read_head(band) else None
+        return band
 
     def read_head(self, band: Band) -> bool:
         """Read a band above the indicator table; True if it is a row that is read again whole
@@ -211,6 +267,9 @@ class ReportBuilder:
     def read_indicator_row(self, band: Band) -> None:
         raise NotImplementedError
 
+    def reads_after_total(self, band: Band) -> bool:
+        return False
+
     def header_values(self, band: Band, table: dict[str, list[str]]) -> dict[str, str | None]:
         """Label cell → the value in the cell to its right."""
         found = {}
@@ -219,7 +278,29 @@ class ReportBuilder:
             if name and name not in self.seen:
                 self.seen.add(name)
                 found[name] = band.right_of(i)
+                if found[name] is None:
+                    self.warnings.append(f"label {text!r} on page {band.page} has no value cell")
         return found
+
+    def identity(self, record: dict) -> dict:
+        """The fields every record starts with: contract version, family, and the project's code
+        where the template prints it inside the name ("51000023R000000123456-项目名")."""
+        name = text_value(record.get("project_name")) or ""
+        code = _CODE_IN_NAME.match(name)
+        if code and any(c.isdigit() for c in code.group(1)) and not record.get("project_code"):
+            record["project_code"], record["project_name"] = code.group(1), name[code.end():]
+        return {"contract_version": CONTRACT_VERSION,
+                "template": L.recognise(self.report_type, self.printed, self.context), **record}
+
+    def placed(self, record: dict) -> dict:
+        """The record with the cells no field took, each also a warning."""
+        for _, header, cell in self.unplaced:
+            row = f", row {cell['row_label']!r}" if cell["row_label"] else ""
+            what = "unknown column header" if header else "unplaced cell"
+            self.warnings.append(f"{what} on page {cell['page']}{row}: {cell['text']!r}")
+        if self.unplaced:
+            record["unplaced_cells"] = [cell for _, _, cell in self.unplaced]
+        return record
 
     def has_identity(self) -> bool:
         """Once a report has read its name or code, the next such label begins another report."""
@@ -249,16 +330,20 @@ class SelfEvaluationBuilder(ReportBuilder):
         self.goal_columns: Columns = {}
         self.goals: dict[str, list[str]] = {"goal_planned": [], "goal_actual": []}
         self.totals: tuple = (None, None)
+        self.closing: dict[str, str | None] = {}
 
     def read_head(self, band: Band) -> bool:
         columns = columns_of(band, L.SE_INDICATOR_COLUMNS)
         if {"level1", "level2", "level3"} <= columns.keys():
             self.indicator_columns, self.indicator_header = columns, band
+            self.column_headers.add(id(band))
             return False
         self.header.update(self.header_values(band, L.SE_HEADER))
-        columns = columns_of(band, L.SE_FUNDING_COLUMNS)
+        self.closing.update(self.header_values(band, {**L.SE_SUMMARY, **L.SE_CLOSING}))
+        columns = funding_columns_of(band)
         if len(columns.keys() & {"initial_budget", "annual_budget", "executed"}) >= 2:
             self.funding_columns = columns
+            self.column_headers.add(id(band))
             return True
         goal_columns = columns_of(band, L.SE_GOAL_COLUMNS)
         if len(goal_columns) == 2:
@@ -280,20 +365,38 @@ class SelfEvaluationBuilder(ReportBuilder):
         del self.funding[funding_rows:]
 
     def read_funding_row(self, band: Band) -> None:
-        for cell, text in zip(band.cells, band.texts):
+        for i, (cell, text) in enumerate(zip(band.cells, band.texts)):
             source = L.match(text, L.SE_FUNDING_ROWS)
             if source:
+                band.used.add(i)
                 break
         else:
             return
         columns = {k: v for k, v in self.funding_columns.items() if v[0] >= cell.x1 - 1}
         values = values_at(band, columns)
-        row = {"source": source}
-        for name in L.SE_FUNDING_COLUMNS:
+        row = {"source": source, "label": text_value(text)}
+        for name in _FUNDING_NUMBERS:
             row[name] = number_value(values.get(name))[0]
+        row["note"] = text_value(values.get("note"))
         self.funding.append(row)
 
+    def reads_after_total(self, band: Band) -> bool:
+        """Rows under the 总分 row that still belong to the report: 评价结论, 存在问题, 改进措施 …"""
+        return any(L.match(t, L.SE_CLOSING) or L.match(t, L.SE_HEADER) in ("finance_lead", "project_lead")
+                   for t in band.texts)
+
+    def read_line(self, text: str) -> bool:
+        found = {name: value for name, value in labelled_values(text, L.SE_HEADER).items()
+                 if name not in self.seen}
+        self.header.update(found)
+        self.seen.update(found)
+        return bool(found)
+
     def read_indicator_row(self, band: Band) -> None:
+        if self.reads_after_total(band):
+            self.header.update(self.header_values(band, L.SE_HEADER))
+            self.closing.update(self.header_values(band, L.SE_CLOSING))
+            return
         for i, text in enumerate(band.texts):
             if L.is_label(text, L.SE_TOTAL):
                 self.read_total(band, i)
@@ -304,8 +407,9 @@ class SelfEvaluationBuilder(ReportBuilder):
         if values is None:
             return
         indicator = {}
-        for name in ("level1", "level2", "level3", "target", "actual"):
-            indicator[name] = text_value(values.get(name))
+        for name in ("level1", "level2", "level3", "comparator", "target", "unit", "actual"):
+            if name in values or name not in ("comparator", "unit"):  # those two: where printed
+                indicator[name] = text_value(values.get(name))
         indicator["weight"] = number_value(values.get("weight"))[0]
         indicator["score"], words = number_value(values.get("score"))
         if words:
@@ -318,9 +422,11 @@ class SelfEvaluationBuilder(ReportBuilder):
         columns = {k: v for k, v in self.indicator_columns.items()
                    if k in ("weight", "score") and v[0] >= label.x1 - 1}
         values = values_at(band, columns)
+        band.used.add(label_index)
         if len(values) == 2:
             self.totals = (number_value(values["weight"])[0], number_value(values["score"])[0])
         else:  # the 总分 cell spans the weight column: take the numbers right of it, in order
+            band.used.update(range(label_index + 1, len(band.texts)))
             numbers = [number_value(t)[0] for t in band.texts[label_index + 1:]]
             numbers = [n for n in numbers if n is not None] + [None, None]
             self.totals = (numbers[0], numbers[1])
@@ -334,22 +440,29 @@ class SelfEvaluationBuilder(ReportBuilder):
             self.warnings.append("总分 row not found: the table may be cut off")
         if not self.funding:
             self.warnings.append("funding rows (项目资金) not found")
-        record = {
+        elif not any(row["source"] == "total" for row in self.funding):
+            self.warnings.append("funding block without its total row (年度资金总额 / 总额)")
+        form_code = self.last_match(_FORM_CODE)
+        record = self.identity({
             "report_type": self.report_type,
             "fiscal_year": int(year.group(1)) if year else None,
+            "form_code": form_code.group(1) if form_code else None,
+            "project_code": None,
             "project_name": text_value(self.header.get("project_name")) or "",
             **{name: text_value(self.header.get(name))
-               for name in ("department", "implementing_unit", "project_lead", "phone")},
+               for name in ("department", "implementing_unit", "project_lead", "phone", "finance_lead")},
             "funding": self.funding,
             "goal_planned": text_value(join_lines(self.goals["goal_planned"])),
             "goal_actual": text_value(join_lines(self.goals["goal_actual"])),
+            "implementation_summary": text_value(self.closing.get("implementation_summary")),
             "indicators": self.indicators,
             "total_weight": self.totals[0],
             "total_score": self.totals[1],
-        }
+            **{name: text_value(self.closing.get(name)) for name in ("conclusion", "problems", "improvements")},
+        })
         if not record["project_name"]:
             self.warnings.append("project name (项目名称) is empty")
-        return record
+        return self.placed(record)
 
 
 class PerformanceTargetBuilder(ReportBuilder):
@@ -376,6 +489,7 @@ class PerformanceTargetBuilder(ReportBuilder):
         columns = columns_of(band, L.TT_INDICATOR_COLUMNS)
         if {"level1", "level2", "level3"} <= columns.keys():
             self.indicator_columns, self.indicator_header = columns, band
+            self.column_headers.add(id(band))
             return False
         if self.month_columns:
             for label, text in values_at(band, self.month_columns).items():
@@ -389,6 +503,7 @@ class PerformanceTargetBuilder(ReportBuilder):
             return True
         for i, text in enumerate(band.texts):
             if L.is_label(text, L.TT_GOALS) and band.right_of(i):
+                band.used.update((i, i + 1))
                 self.goal_band, self.goal_index, self.goal_text = band, i + 1, band.cells[i + 1].text
                 self.goals = split_goals(self.goal_text)
                 return False
@@ -400,6 +515,7 @@ class PerformanceTargetBuilder(ReportBuilder):
         if self.expect_purpose:
             texts = [t for c, t in zip(band.cells, band.texts)
                      if band.started_here(c) and t and not L.is_label(t, L.TT_PURPOSE)]
+            band.used.update(range(len(band.texts)))
             self.purpose = text_value(join_lines(texts)) if texts else None
             self.expect_purpose = False
             return True
@@ -421,6 +537,7 @@ class PerformanceTargetBuilder(ReportBuilder):
         tail = cells_at(band, {"goals": (goal.x0, goal.x1)}).get("goals")
         if tail is None:
             return False
+        band.used.add(tail)
         self.goal_text = "\n".join([self.goal_text, band.cells[tail].text])
         self.goals = split_goals(self.goal_text)
         return True
@@ -444,7 +561,7 @@ class PerformanceTargetBuilder(ReportBuilder):
             purpose = budget["budget_other"][1]
         if not self.indicator_columns:
             self.warnings.append("indicator table (绩效指标) not found")
-        return {
+        return self.placed(self.identity({
             "report_type": self.report_type,
             "fiscal_year": int(year.group(1)) if year else None,
             "unit_code": unit.group(1) if unit else None,
@@ -456,7 +573,29 @@ class PerformanceTargetBuilder(ReportBuilder):
             "spend_plan": self.spend_plan,
             "goals": self.goals,
             "indicators": self.indicators,
-        }
+        }))
+
+
+def funding_columns_of(band: Band) -> Columns:
+    """The funding block's columns; a label over the row-label column (Sichuan's 年度预算数（万元）
+    left of 年初预算) heads the rows (总额, 财政资金 …), not a column of values."""
+    heads = {i for i, t in enumerate(band.texts) if L.is_label(t, L.SE_FUNDING_ROW_HEADER)}
+    columns = columns_of(band, L.SE_FUNDING_COLUMNS, skip=heads)
+    first = min((x0 for x0, _ in columns.values()), default=0.0)
+    heads = {i for i in heads if band.cells[i].x1 <= first + _SAME_X}
+    band.used.update(heads)
+    return columns if heads else columns_of(band, L.SE_FUNDING_COLUMNS)
+
+
+def labelled_values(text: str, table: dict[str, list[str]]) -> dict[str, str]:
+    """"项目负责人：张三  财务负责人：李四" → {project_lead: 张三, finance_lead: 李四}."""
+    found = {}
+    for name, variants in table.items():
+        for variant in sorted(variants, key=len, reverse=True):
+            m = re.search(rf"(?<![\u4e00-\u9fff]){re.escape(variant)}\s*[:：]\s*([^\s:：]+)", text)
+            if m and name not in found:
+                found[name] = m.group(1)
+    return found
 
 
 def band_with_tail(above: Band, tail: Band) -> Band:
@@ -555,6 +694,8 @@ def parse_layouts(layouts: Iterable[PageLayout]) -> list[tuple[dict, list[int], 
         for item in layout.items():
             if isinstance(item, TextLine):
                 all_lines.append(item.text)
+                if current is not None and current.indicator_columns and current.read_line(item.text):
+                    continue  # 项目负责人：… under the table
                 if not _PAGE_NUMBER.match(item.text):
                     context.append(item.text)
                 continue
@@ -565,7 +706,7 @@ def parse_layouts(layouts: Iterable[PageLayout]) -> list[tuple[dict, list[int], 
                     close()
                     current = BUILDERS[kind](context, layout.number)
                     context = []
-                if current is None or current.done:
+                if current is None or (current.done and not current.reads_after_total(band)):
                     context.extend(t for t in band.texts if t)
                     continue
                 current.feed(band)

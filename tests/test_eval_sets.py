@@ -7,7 +7,7 @@ extractor. Each set is compared by its rule (extract/evaluation.py); any differe
 
 import pytest
 
-from extract.evaluation import ROOT, comparable, expected_records, field_differences, load_sets
+from extract.evaluation import ROOT, as_labelled, comparable, expected_records, field_differences, load_sets
 from extract.pipeline import extract_file
 
 SETS = load_sets()
@@ -30,5 +30,5 @@ def test_extraction_equals_expected_records(doc_set, monkeypatch):
     got = [comparable(r, doc_set["compare"]) for r in doc.records]
     assert len(got) == len(want)
     diffs = [f"report {i + 1} ({w['project_name']}): {d}"
-             for i, (g, w) in enumerate(zip(got, want)) for d in field_differences(g, w)]
+             for i, (g, w) in enumerate(zip(got, want)) for d in field_differences(as_labelled(g, w), w)]
     assert diffs == []
