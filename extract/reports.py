@@ -32,6 +32,7 @@ LEVELS = ("level1", "level2")
 CONTRACT_VERSION = "2"
 # a project code printed inside 项目名称: 10+ letters and digits in one run ("2022-2023 年…" is none)
 _CODE_IN_NAME = re.compile(r"^[\[【(]?([0-9A-Za-z]{10,})[\]】)]?\s*[-—_:：、]?\s*(?=[\u4e00-\u9fff])")
+_TT_INDICATOR_FIELDS = ("level1", "level2", "level3", "description", "target", "basis")
 _FUNDING_NUMBERS = ("initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")
 _SAME_X = 2.0  # points: cells of one column on two pages
 
@@ -113,8 +114,11 @@ class ReportBuilder:
         self.printed: set[str] = set()  # the label keys of every cell: what recognises the family
         self.unplaced: list[dict] = []
         self.column_headers: set[int] = set()  # id() of the bands read as column headers
+        self.table = None  # the table (layout item) of the last band read
+        self.bands: list[Band] = []
 
     def feed(self, band: Band) -> None:
+        self.bands.append(band)
         self.page_turned = self.page_turned or band.page > self.pages[1]
         self.pages[1] = max(self.pages[1], band.page)
         self.printed.update(L.key(t) for t in band.texts if t)
@@ -397,6 +401,8 @@ class SelfEvaluationBuilder(ReportBuilder):
             self.header.update(self.header_values(band, L.SE_HEADER))
             self.closing.update(self.header_values(band, L.SE_CLOSING))
             return
+        if self.done:
+            return  # a row under 总分 that no template names: its cells are reported unplaced
         for i, text in enumerate(band.texts):
             if L.is_label(text, L.SE_TOTAL):
                 self.read_total(band, i)
@@ -470,7 +476,8 @@ class PerformanceTargetBuilder(ReportBuilder):
 
     report_type = "performance_target"
     indicator_labels = L.TT_INDICATOR_COLUMNS
-    label_tables = (L.TT_HEADER, {"purpose": L.TT_PURPOSE, "plan": L.TT_SPEND_PLAN, "goals": L.TT_GOALS},
+    goal_labels = {"goals": L.TT_GOALS, "goals_whole_period": L.TT_GOALS_WHOLE_PERIOD}
+    label_tables = (L.TT_HEADER, {"purpose": L.TT_PURPOSE, "plan": L.TT_SPEND_PLAN, **goal_labels},
                     L.TT_INDICATOR_COLUMNS)  # every label of the table (month columns: ``_MONTH``)
 
     def __init__(self, context, page):
@@ -484,6 +491,9 @@ class PerformanceTargetBuilder(ReportBuilder):
         self.goal_band: Band | None = None  # the 绩效目标 row, and the index of its lines' cell
         self.goal_index = 0
         self.goal_text = ""
+        self.goal_columns: Columns = {}  # 总体目标 | 年度目标 printed as column headers over their texts
+        self.whole_period: list[str] = []
+        self.review: list[str] = []
 
     def read_head(self, band: Band) -> bool:
         columns = columns_of(band, L.TT_INDICATOR_COLUMNS)
@@ -491,6 +501,23 @@ class PerformanceTargetBuilder(ReportBuilder):
             self.indicator_columns, self.indicator_header = columns, band
             self.column_headers.add(id(band))
             return False
+        if self.read_review(band):
+            return False
+        goal_columns = columns_of(band, self.goal_labels)
+        if len(goal_columns) == 2 and all(L.match(band.right_of(i) or "", self.goal_labels) or
+                                          not text_value(band.right_of(i))
+                                          for i, t in enumerate(band.texts) if L.match(t, self.goal_labels)):
+            self.goal_columns = goal_columns  # labels side by side, their texts in the rows below
+            self.column_headers.add(id(band))
+            return False
+        if self.goal_columns:
+            values = values_at(band, self.goal_columns)
+            self.goals += split_goals(values.get("goals") or "")
+            self.whole_period += split_goals(values.get("goals_whole_period") or "")
+            return False
+        for i, text in enumerate(band.texts):
+            if L.is_label(text, L.TT_GOALS_WHOLE_PERIOD) and band.right_of(i):
+                self.whole_period = split_goals(band.cells[i + 1].text)
         if self.month_columns:
             for label, text in values_at(band, self.month_columns).items():
                 self.spend_plan.append({"month": int(label), "value": number_value(text)[0]})
@@ -542,13 +569,35 @@ class PerformanceTargetBuilder(ReportBuilder):
         self.goals = split_goals(self.goal_text)
         return True
 
+    def read_review(self, band: Band) -> bool:
+        """审核意见 rows (the reviewing department's words), under or inside the table: no indicator."""
+        for i, text in enumerate(band.texts):
+            if L.is_label(text, L.TT_REVIEW):
+                band.used.update(range(len(band.texts)))
+                self.review += [t for j, t in enumerate(band.texts) if j != i and text_value(t)
+                                and not L.is_label(t, L.TT_REVIEW)]
+                return True
+        return False
+
     def read_indicator_row(self, band: Band) -> None:
         if {"level1", "level2", "level3"} <= columns_of(band, L.TT_INDICATOR_COLUMNS).keys():
             return
+        if self.read_review(band) or self.review:
+            return  # under the review rows: no indicator any more (cells left are unplaced)
         values = self.indicator_values(band, ("basis",))
         if values is None:
             return
-        self.indicators.append({name: text_value(values.get(name)) for name in L.TT_INDICATOR_COLUMNS})
+        if not (text_value(values.get("level3")) or text_value(values.get("target"))):
+            self.label_cells.pop()  # no 三级指标 and no 指标值: a row no template names, not an indicator
+            band.used.clear()
+            return
+        indicator = {name: text_value(values.get(name)) for name in _TT_INDICATOR_FIELDS}
+        for name in ("comparator", "unit", "remarks"):  # where the template prints them
+            if name in self.indicator_columns:
+                indicator[name] = text_value(values.get(name))
+        if "weight" in self.indicator_columns:
+            indicator["weight"] = number_value(values.get("weight"))[0]
+        self.indicators.append(indicator)
 
     def finish(self) -> dict:
         unit = self.last_match(_UNIT_LINE)
@@ -568,12 +617,22 @@ class PerformanceTargetBuilder(ReportBuilder):
             "unit_name": unit.group(2).strip() if unit else None,
             "project_code": text_value(self.header.get("project_code")),
             "project_name": text_value(self.header.get("project_name")) or "",
+            **{name: text_value(self.header.get(name)) for name in
+               ("department", "implementing_unit", "project_lead", "phone", "implementation_period")},
             **{name: value[0] for name, value in budget.items()},
             "purpose": purpose,
             "spend_plan": self.spend_plan,
+            "goals_whole_period": self.whole_period,
             "goals": self.goals,
             "indicators": self.indicators,
+            "review_opinion": text_value(join_lines(self.review)),
         }))
+
+
+def replay(builder: ReportBuilder, bands: list[Band]) -> ReportBuilder:
+    for band in bands:
+        builder.feed(Band(band.page, band.index, band.cells, band.texts))
+    return builder
 
 
 def funding_columns_of(band: Band) -> Columns:
@@ -661,14 +720,34 @@ def split_goals(cell_text_lines: str) -> list[str]:
     return [g for g in (join_lines(parts) for parts in goals) if g]
 
 
+_TT_IDENTITY = {L.key(v) for v in L.TT_HEADER["project_code"] + L.TT_HEADER["project_name"]}
+_SE_IDENTITY = {L.key(v) for v in L.SE_HEADER["project_name"]}
+_TT_TITLES = [L.key(t) for f in L.FAMILIES if f.report_type == "performance_target" for t in f.titles]
+
+
 def _start_kind(band: Band, context: list[str]) -> str | None:
+    """The report type a band naming a project starts, as far as its title tells; the table's own
+    columns decide in the end (``_other_type``)."""
     keys = {L.key(t) for t in band.texts}
-    if keys & {L.key(v) for v in L.TT_HEADER["project_code"]}:
+    if keys & (_TT_IDENTITY - _SE_IDENTITY):  # 项目编码, 项目支出名称
         return PerformanceTargetBuilder.report_type
-    if "项目名称" in keys:
-        recent = "".join(context[-3:])
-        if "绩效目标表" in recent and "自评" not in recent:
+    if keys & _SE_IDENTITY:
+        recent = L.key("".join(context[-3:]))
+        if any(t in recent for t in _TT_TITLES) and "自评" not in recent:
             return PerformanceTargetBuilder.report_type
+        return SelfEvaluationBuilder.report_type
+    return None
+
+
+def _other_type(builder: ReportBuilder, band: Band) -> str | None:
+    """The report type the indicator header says, when it is not the builder's: a self-evaluation
+    scores (得分, 完成值), a target table does not."""
+    if builder.indicator_header is not band:
+        return None
+    scored = any(L.match(t, L.SE_INDICATOR_COLUMNS) in ("actual", "score") for t in band.texts)
+    if builder.report_type == "self_evaluation" and not scored:
+        return PerformanceTargetBuilder.report_type
+    if builder.report_type == "performance_target" and scored:
         return SelfEvaluationBuilder.report_type
     return None
 
@@ -706,10 +785,18 @@ def parse_layouts(layouts: Iterable[PageLayout]) -> list[tuple[dict, list[int], 
                     close()
                     current = BUILDERS[kind](context, layout.number)
                     context = []
-                if current is None or (current.done and not current.reads_after_total(band)):
+                # under the 总分 row: the rest of the same table is the report's (closing sections,
+                # rows no template names: unplaced); another table only with a closing label
+                if current is None or (current.done and current.table is not item
+                                       and not current.reads_after_total(band)):
                     context.extend(t for t in band.texts if t)
                     continue
+                current.table = item
                 current.feed(band)
+                kind = _other_type(current, band)
+                if kind:  # titled as one type, built as the other: read it again as what it is
+                    table, current = item, replay(BUILDERS[kind](current.context, current.pages[0]), current.bands)
+                    current.table = table
     close()
     _fill_document_year(results, all_lines)
     return results

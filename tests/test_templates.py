@@ -1,0 +1,124 @@
+"""Template families are data (extract/templates/*.yaml), and a table the reader does not fully
+know is never read in silence: an unknown column or row is a warning naming the cell.
+
+The documents are real Word files: the first report of each Word evaluation set (samples/eval),
+changed with python-docx the way another template would print it.
+"""
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from extract import labels as L
+from extract.pipeline import extract_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SELFEVAL = ROOT / "samples" / "eval" / "selfeval_word.docx"
+TARGETS = ROOT / "samples" / "eval" / "targets_word.docx"
+
+
+def first_report(path: Path):
+    """The Word file cut before the second report's title (the first text after a table)."""
+    word = docx.Document(path)
+    body = word.element.body
+    elements, cut, tables = list(body), None, 0
+    for i, element in enumerate(elements):
+        tables += element.tag.endswith("}tbl")
+        if tables and element.tag.endswith("}p") and "".join(element.itertext()).strip():
+            cut = i
+            break
+    for element in elements[cut:]:
+        if not element.tag.endswith("sectPr"):
+            body.remove(element)
+    return word
+
+
+def row_index(table, text: str) -> int:
+    return next(i for i, row in enumerate(table.rows) if any(cell.text == text for cell in row.cells))
+
+
+def table_with(word, text: str):
+    return next(t for t in word.tables if any(c.text == text for row in t.rows for c in row.cells))
+
+
+def read(word, path: Path) -> dict:
+    word.save(path)
+    doc = extract_file(path)
+    assert doc.error is None, doc.error
+    [record] = doc.records
+    return record
+
+
+def test_every_family_is_a_file_with_its_report_type():
+    names = {family.name: family.report_type for family in L.FAMILIES}
+    assert names == {path.stem: names[path.stem] for path in L.TEMPLATES.glob("*.yaml")}
+    assert {"national_selfeval", "sichuan_selfeval", "hebei_target", "target_application"} <= names.keys()
+    assert set(names.values()) == {"self_evaluation", "performance_target"}
+
+
+def test_two_families_may_not_read_one_label_two_ways(tmp_path, monkeypatch):
+    for path in L.TEMPLATES.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "clash.yaml").write_text(
+        "family: clash\nreport_type: self_evaluation\nindicator_columns:\n  actual: [年度指标值]\n", encoding="utf-8")
+    monkeypatch.setattr(L, "TEMPLATES", tmp_path)
+    with pytest.raises(ValueError, match="'年度指标值' names '(actual|target)' here and '(target|actual)' in another family"):
+        L._load()
+
+
+@pytest.mark.parametrize("source", [SELFEVAL, TARGETS], ids=["national_selfeval", "hebei_target"])
+def test_an_unknown_column_and_an_unknown_row_are_warnings(tmp_path, source):
+    header = "一级指标"
+    plain = read(first_report(source), tmp_path / "plain.docx")
+    assert "extraction_warnings" not in plain and "unplaced_cells" not in plain
+
+    word = first_report(source)
+    table = table_with(word, header)
+    table.add_column(docx.shared.Cm(1.5))
+    head = row_index(table, header)
+    table.rows[head].cells[-1].text = "考核方式"
+    table.rows[head + 1].cells[-1].text = "抽查"
+    last = word.tables[-1].add_row()
+    last.cells[0].text = "审计意见"
+    last.cells[-1].text = "无异议"
+    record = read(word, tmp_path / "changed.docx")
+
+    warnings = record["extraction_warnings"]
+    assert any(w.startswith("unknown column header") and "'考核方式'" in w for w in warnings), warnings
+    assert any(w.startswith("unplaced cell") and "'抽查'" in w for w in warnings), warnings
+    assert any("'审计意见'" in w for w in warnings) and any("'无异议'" in w for w in warnings), warnings
+    assert {c["text"] for c in record["unplaced_cells"]} == {"考核方式", "抽查", "审计意见", "无异议"}
+    # what the reader knows is read as before
+    assert record["indicators"] == plain["indicators"]
+
+
+def test_a_label_with_a_trailing_colon_is_the_label(tmp_path):
+    """Regression: "年度资金总额：" silently dropped the total funding row."""
+    word = first_report(SELFEVAL)
+    for cell in word.tables[0].rows[row_index(word.tables[0], "年度资金总额")].cells:
+        if cell.text == "年度资金总额":
+            cell.text = "年度资金总额："
+    record = read(word, tmp_path / "colon.docx")
+    assert [row["source"] for row in record["funding"]] == ["total", "current_year", "carryover", "other"]
+    assert record["funding"][0]["label"] == "年度资金总额："
+    assert "extraction_warnings" not in record
+
+
+def test_the_table_decides_the_report_type_not_the_title(tmp_path):
+    """A target table under a self-evaluation's title is still a target table, and the reverse."""
+    word = first_report(TARGETS)
+    for paragraph in word.paragraphs:
+        if "绩效目标表" in paragraph.text:
+            paragraph.text = "项目支出绩效自评表"
+    record = read(word, tmp_path / "retitled_targets.docx")
+    assert (record["report_type"], record["template"]) == ("performance_target", "hebei_target")
+    assert len(record["indicators"]) > 0 and "extraction_warnings" not in record
+
+    word = first_report(SELFEVAL)
+    for paragraph in word.paragraphs:
+        if "自评表" in paragraph.text:
+            paragraph.text = "项目支出绩效目标申报表"
+    record = read(word, tmp_path / "retitled_selfeval.docx")
+    assert (record["report_type"], record["template"]) == ("self_evaluation", "national_selfeval")
+    assert record["total_score"] == 100 and "extraction_warnings" not in record
