@@ -29,6 +29,7 @@ _FORM_CODE = re.compile(rf"(?:{'|'.join(map(re.escape, L.SE_FORM_CODE))})\s*[:�
 _MARKERS = {"不适用", "—", "-", "/"}  # a cell that is a whole row's statement, never a wrapped tail
 _GOAL_NUMBER = re.compile(r"^\s*\d{1,2}\s*[.、．]\s*")
 LEVELS = ("level1", "level2")
+_LEVEL_ENDS = ("指标", "满意度")  # how a whole 一级/二级 label ends (产出指标, 服务对象满意度)
 CONTRACT_VERSION = "2"
 # a project code printed inside 项目名称: 10+ letters and digits in one run ("2022-2023 年…" is none)
 _CODE_IN_NAME = re.compile(r"^[\[【(]?([0-9A-Za-z]{10,})[\]】)]?\s*[-—_:：、]?\s*(?=[\u4e00-\u9fff])")
@@ -170,6 +171,7 @@ class ReportBuilder:
         values: dict[str, str | None] = {name: band.texts[i] for name, i in cells.items()}
         if not any(v.strip() for v in values.values()):
             return None
+        turned = self.page_turned
         if self.row_continues(band, cells, values, key_columns):
             return None
         previous = self.indicators[-1] if self.indicators else {}
@@ -177,6 +179,8 @@ class ReportBuilder:
         for name in LEVELS:
             if name in cells:
                 label_cells[name] = cell = band.cells[cells[name]]
+                if turned and self.label_goes_on(name, cell, values[name]):
+                    self.join_label(name, cell, values[name])
                 values[name] = self.joined_labels.get(id(cell)) or values[name]
             # A merged cell continued on a new page is printed empty there: it still applies.
             values[name] = text_value(values.get(name)) or previous.get(name)
@@ -221,6 +225,15 @@ class ReportBuilder:
         """Did the page break cut the 一级/二级 label of the last row (its text runs to the cell's bottom)?"""
         cell = self.label_cells[-1].get(name) if self.label_cells else None
         return cell is not None and cell.text_to_bottom
+
+    def label_goes_on(self, name: str, cell: Cell, text: str) -> bool:
+        """A merged 一级/二级 cell that the page break fell inside, between two of its rows: its label
+        starts on this page ("质") and goes on atop the next, over a row of its own ("量指标")."""
+        if not (text_value(text) and self.label_was_cut(name)):
+            return False
+        head = self.indicators[-1].get(name) or ""
+        return (same_column(self.label_cells[-1][name], cell) and not L.key(head).endswith(_LEVEL_ENDS)
+                and L.key(join_lines([head, text])).endswith(_LEVEL_ENDS))
 
     def join_label(self, name: str, tail_cell: Cell, fragment: str) -> None:
         """The label cut by the page break, whole, for every row under either part of its cell."""
@@ -353,20 +366,23 @@ class SelfEvaluationBuilder(ReportBuilder):
         if len(goal_columns) == 2:
             self.goal_columns = goal_columns
             return False
-        if self.goal_columns:  # a goal row cut by a page break simply goes on in the next band
+        if self.goal_columns:  # goal rows; one cut by a page break goes on in the next band
             for name, text in values_at(band, self.goal_columns).items():
                 self.goals[name].append(text)
-            return False
+            return True  # read again should the page break have cut a row below them (the indicator header)
         if self.funding_columns:
             self.read_funding_row(band)
         return True
 
     def head_state(self) -> tuple:
-        return dict(self.header), set(self.seen), dict(self.funding_columns), len(self.funding)
+        return (dict(self.header), set(self.seen), dict(self.funding_columns), len(self.funding),
+                {name: len(texts) for name, texts in self.goals.items()}, dict(self.closing))
 
     def restore_head_state(self, state: tuple) -> None:
-        self.header, self.seen, self.funding_columns, funding_rows = state
+        self.header, self.seen, self.funding_columns, funding_rows, goals, self.closing = state
         del self.funding[funding_rows:]
+        for name, count in goals.items():
+            del self.goals[name][count:]
 
     def read_funding_row(self, band: Band) -> None:
         for i, (cell, text) in enumerate(zip(band.cells, band.texts)):
@@ -679,8 +695,8 @@ def continues_row(band: Band, above: Band, label_tables: tuple[dict, ...]) -> bo
     if not texts:
         return False
     for cell, text in texts:
-        cut = [t for c, t in zip(above.cells, above.texts)
-               if c.text_to_bottom and same_column(c, cell) and not _is_label(t, label_tables)]
+        cut = [t for c, t in zip(above.cells, above.texts) if c.text_to_bottom and same_column(c, cell) and (
+            not _is_label(t, label_tables) or _is_label(join_lines([t, text]), label_tables))]  # 偏差原因分析 / 及改进措施
         if not cut:
             return False
         if _is_label(text, label_tables) and not _ends_label(cut[0], text, label_tables):
@@ -739,6 +755,17 @@ def _start_kind(band: Band, context: list[str]) -> str | None:
     return None
 
 
+def _cut_start_kind(band: Band, context: list[str]) -> str | None:
+    """The report type a 项目名称 label starts when a page break cut it ("项目" / "名称"): its builder
+    joins the rest on (``continues_row``)."""
+    for cell, text in zip(band.cells, band.texts):
+        stem = L.key(text)
+        if cell.text_to_bottom and len(stem) >= 2 and any(
+                label != stem and label.startswith(stem) for label in _SE_IDENTITY | _TT_IDENTITY):
+            return _start_kind(Band(band.page, band.index, [cell], ["项目名称"]), context)
+    return None
+
+
 def _other_type(builder: ReportBuilder, band: Band) -> str | None:
     """The report type the indicator header says, when it is not the builder's: a self-evaluation
     scores (得分, 完成值), a target table does not."""
@@ -781,6 +808,8 @@ def parse_layouts(layouts: Iterable[PageLayout]) -> list[tuple[dict, list[int], 
             for index, cells in enumerate(item.bands):
                 band = Band(layout.number, index, cells, [cell_text(c) for c in cells])
                 kind = _start_kind(band, context)
+                if not kind and (current is None or current.done):
+                    kind = _cut_start_kind(band, context)
                 if kind and (current is None or current.done or current.has_identity()):
                     close()
                     current = BUILDERS[kind](context, layout.number)

@@ -90,6 +90,8 @@ def set_widths(table, widths_cm: list[float]) -> None:
 SPLIT_ROWS = False  # --split-rows: Word's default, a row may break across pages mid-row
 GOAL_FONT_PT: float | None = None  # --goal-font-pt: the 绩效目标 lines in another size (taller goal rows)
 SPACE_BEFORE: dict[int, float] = {}  # --space-before N:PT: report N starts PT points lower (its page breaks move)
+STAGGER_PT: float | None = None  # --stagger PT: report N starts (N × PT mod 300) points lower
+NARROW_LEVELS = False  # --narrow-levels: 一级/二级 columns so narrow that their labels wrap
 
 
 def keep_rows_whole(table) -> None:
@@ -167,7 +169,8 @@ def self_evaluation(document, rec: dict, variant: str) -> None:
             put(g, r, col, v)
     put(g, n - 1, 0, "总分", to_col=5), put(g, n - 1, 6, show(rec["total_weight"]))
     put(g, n - 1, 7, show(rec["total_score"])), put(g, n - 1, 8, "")
-    set_widths(t, [1.2, 1.4, 1.6, 2.8, 2.8, 2.6, 1.0, 1.4, 2.2])
+    set_widths(t, [1.2, 1.0, 1.0, 3.2, 3.0, 3.0, 1.0, 1.4, 2.4] if NARROW_LEVELS else
+               [1.2, 1.4, 1.6, 2.8, 2.8, 2.6, 1.0, 1.4, 2.2])
     keep_rows_whole(t)
     document.add_paragraph()
 
@@ -250,8 +253,9 @@ def render(records: list[dict], out: Path, variant: str = "beijing", header: str
     for number, rec in enumerate(records, 1):
         if variant == "sichuan" and number > 1:
             document.add_page_break()  # this layout starts every report on a new page
-        if number in SPACE_BEFORE:
-            document.add_paragraph().paragraph_format.space_before = Pt(SPACE_BEFORE[number])
+        space = SPACE_BEFORE.get(number, (number * STAGGER_PT) % 300 if STAGGER_PT else None)
+        if space:
+            document.add_paragraph().paragraph_format.space_before = Pt(space)
         if rec["report_type"] == "self_evaluation":
             self_evaluation(document, rec, variant)
         else:
@@ -291,9 +295,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--goal-font-pt", type=float, help="font size of the 绩效目标 lines (targets)")
     parser.add_argument("--space-before", action="append", default=[], metavar="N:PT",
                         help="start report N PT points lower (moves its page breaks)")
+    parser.add_argument("--stagger", type=float, metavar="PT",
+                        help="start report N (N × PT mod 300) points lower: page breaks land everywhere")
+    parser.add_argument("--narrow-levels", action="store_true",
+                        help="一级/二级 columns 1 cm wide: their labels wrap (一级指|标), as in many Word files")
     args = parser.parse_args(argv)
-    global SPLIT_ROWS, GOAL_FONT_PT
-    SPLIT_ROWS, GOAL_FONT_PT = args.split_rows, args.goal_font_pt
+    global SPLIT_ROWS, GOAL_FONT_PT, STAGGER_PT, NARROW_LEVELS
+    SPLIT_ROWS, GOAL_FONT_PT, STAGGER_PT = args.split_rows, args.goal_font_pt, args.stagger
+    NARROW_LEVELS = args.narrow_levels
     for spec in args.space_before:
         number, points = spec.split(":")
         SPACE_BEFORE[int(number)] = float(points)

@@ -50,6 +50,12 @@ def main() -> None:
     render_docx.GOAL_FONT_PT, render_docx.SPACE_BEFORE = 16, {13: 65, 14: 305}
     split_rows("targets_word_page_breaks", targets, TT_HEADER)
     render_docx.GOAL_FONT_PT, render_docx.SPACE_BEFORE = None, {}
+    # Narrow 一级/二级 columns (their labels wrap: 一级指|标) and every report started lower by another
+    # offset: page breaks land inside the indicator header row (its vertical 绩效指标 label and the
+    # labels' second lines on the next page), inside the funding block, the goals and 项目名称 itself.
+    render_docx.NARROW_LEVELS, render_docx.STAGGER_PT = True, 13
+    split_rows("selfeval_word_header_breaks", selfeval, SE_HEADER)
+    render_docx.NARROW_LEVELS, render_docx.STAGGER_PT = False, None
     render_docx.SPLIT_ROWS = False
 
 
