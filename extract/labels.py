@@ -27,13 +27,15 @@ LISTS = ("titles", "form_code", "funding_row_header", "total", "sections", "purp
          "goals_whole_period", "review")
 
 _REMARK = re.compile(r"[(][^)]*[)]")  # after NFKC, full-width brackets are ASCII
+_NUMBERED = re.compile(r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,2}、)(?=\D)")  # "2.项目实施内容…", "一、"
 _INDEXES: dict[int, dict[str, str]] = {}
 
 
 @lru_cache(maxsize=8192)  # a document repeats its labels and short cell texts on every page
 def key(text: str | None) -> str:
-    """Label key without bracketed remarks, a leading 其中 or a trailing colon: "分值（分）" → "分值"."""
-    stripped = _REMARK.sub("", label_key(text)).removeprefix("其中:").removeprefix("其中").rstrip(":")
+    """Label key without bracketed remarks, a leading number, a leading 其中 or a trailing colon:
+    "分值（分）" → "分值", "2.项目实施内容及过程概述" → "项目实施内容及过程概述"."""
+    stripped = _NUMBERED.sub("", _REMARK.sub("", label_key(text))).removeprefix("其中:").removeprefix("其中").rstrip(":")
     return stripped or label_key(text)
 
 

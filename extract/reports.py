@@ -32,7 +32,7 @@ LEVELS = ("level1", "level2")
 _LEVEL_ENDS = ("指标", "满意度")  # how a whole 一级/二级 label ends (产出指标, 服务对象满意度)
 CONTRACT_VERSION = "2"
 # a project code printed inside 项目名称: 10+ letters and digits in one run ("2022-2023 年…" is none)
-_CODE_IN_NAME = re.compile(r"^[\[【(]?([0-9A-Za-z]{10,})[\]】)]?\s*[-—_:：、]?\s*(?=[\u4e00-\u9fff])")
+_CODE_IN_NAME = re.compile(r"^[\[【(]?([0-9A-Za-z]{10,})[\]】)]?\s*(?:[-—_:：、]\s*|(?=[\u4e00-\u9fff]))(?=\S)")
 _TT_INDICATOR_FIELDS = ("level1", "level2", "level3", "description", "target", "basis")
 _FUNDING_NUMBERS = ("initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")
 _SAME_X = 2.0  # points: cells of one column on two pages
@@ -294,9 +294,19 @@ class ReportBuilder:
             name = L.match(text, table)
             if name and name not in self.seen:
                 self.seen.add(name)
-                found[name] = band.right_of(i)
-                if found[name] is None:
+                value = band.right_of(i)
+                if value is None:
                     self.warnings.append(f"label {text!r} on page {band.page} has no value cell")
+                elif text_value(value) and self.is_frame(value):  # 项目负责人: | 财务负责人: (both empty)
+                    band.used.discard(i + 1)
+                    value = None
+                found[name] = value
+            elif not name:  # label and value in one cell: "项目负责人：查小兵"
+                inline = {k: v for k, v in labelled_values(text, table).items() if k not in self.seen}
+                if inline:
+                    band.used.add(i)
+                    self.seen.update(inline)
+                    found.update(inline)
         return found
 
     def identity(self, record: dict) -> dict:
@@ -348,6 +358,7 @@ class SelfEvaluationBuilder(ReportBuilder):
         self.goals: dict[str, list[str]] = {"goal_planned": [], "goal_actual": []}
         self.totals: tuple = (None, None)
         self.closing: dict[str, str | None] = {}
+        self.block: str | None = None  # the block whose rows come next: "funding" or "goals"
 
     def read_head(self, band: Band) -> bool:
         columns = columns_of(band, L.SE_INDICATOR_COLUMNS)
@@ -355,31 +366,35 @@ class SelfEvaluationBuilder(ReportBuilder):
             self.indicator_columns, self.indicator_header = columns, band
             self.column_headers.add(id(band))
             return False
-        self.header.update(self.header_values(band, L.SE_HEADER))
-        self.closing.update(self.header_values(band, {**L.SE_SUMMARY, **L.SE_CLOSING}))
+        header = self.header_values(band, L.SE_HEADER)
+        closing = self.header_values(band, {**L.SE_SUMMARY, **L.SE_CLOSING})
+        self.header.update(header)
+        self.closing.update(closing)
         columns = funding_columns_of(band)
         if len(columns.keys() & {"initial_budget", "annual_budget", "executed"}) >= 2:
-            self.funding_columns = columns
+            self.funding_columns, self.block = columns, "funding"
             self.column_headers.add(id(band))
             return True
         goal_columns = columns_of(band, L.SE_GOAL_COLUMNS)
         if len(goal_columns) == 2:
-            self.goal_columns = goal_columns
+            self.goal_columns, self.block = goal_columns, "goals"
+            self.column_headers.add(id(band))
             return False
-        if self.goal_columns:  # goal rows; one cut by a page break goes on in the next band
+        if header or closing:  # a labelled row ends the block above it (templates order them otherwise)
+            self.block = None
+        elif self.block == "goals":  # goal rows; one cut by a page break goes on in the next band
             for name, text in values_at(band, self.goal_columns).items():
                 self.goals[name].append(text)
-            return True  # read again should the page break have cut a row below them (the indicator header)
-        if self.funding_columns:
+        elif self.block == "funding":
             self.read_funding_row(band)
-        return True
+        return True  # read again should the page break have cut a row below (the indicator header)
 
     def head_state(self) -> tuple:
         return (dict(self.header), set(self.seen), dict(self.funding_columns), len(self.funding),
-                {name: len(texts) for name, texts in self.goals.items()}, dict(self.closing))
+                {name: len(texts) for name, texts in self.goals.items()}, dict(self.closing), self.block)
 
     def restore_head_state(self, state: tuple) -> None:
-        self.header, self.seen, self.funding_columns, funding_rows, goals, self.closing = state
+        self.header, self.seen, self.funding_columns, funding_rows, goals, self.closing, self.block = state
         del self.funding[funding_rows:]
         for name, count in goals.items():
             del self.goals[name][count:]
@@ -393,7 +408,9 @@ class SelfEvaluationBuilder(ReportBuilder):
         else:
             return
         columns = {k: v for k, v in self.funding_columns.items() if v[0] >= cell.x1 - 1}
-        values = values_at(band, columns)
+        # a cell merged over several rows (one 原因 for the whole block) belongs to its first row
+        values = {k: v for k, v in values_at(band, columns).items()
+                  if band.started_here(band.cells[cells_at(band, {k: columns[k]})[k]])}
         row = {"source": source, "label": text_value(text)}
         for name in _FUNDING_NUMBERS:
             row[name] = number_value(values.get(name))[0]
