@@ -6,6 +6,7 @@ compared depends on how its document was made:
 - ``exact``: every field, ``source`` included (pages, sha256) — documents whose page layout the
   expected records know (rendered by ``samples/build/render_pdf.py``);
 - ``content``: every field but ``source`` — the page breaks are the producer's (Word, LibreOffice);
+- ``content_no_spaces``: as ``content``, no space compared (a cell of dot leaders, broken anywhere);
 - ``content_cjk_spaces``: as ``content``, and a space next to a CJK character is not compared.
   LibreOffice breaks lines at such spaces (``每人 1000 元`` wrapped after ``每人``), and the
   contract's rule for undoing a wrap joins CJK with no space, so the space is gone from the page.
@@ -36,8 +37,24 @@ GROUPS = {
 LISTS = {"funding": "funding", "indicators": "indicators", "spend_plan": "target_plan", "goals": "target_goals"}
 
 
+TEMPLATES = ROOT / "samples" / "templates"
+
+
 def load_sets() -> list[dict]:
-    return json.loads(SETS.read_text(encoding="utf-8"))
+    """The sets of sets.json, then one per real template example and rendering (samples/templates/)."""
+    sets = json.loads(SETS.read_text(encoding="utf-8"))
+    for example in sorted(TEMPLATES.glob("*/*.json")):
+        spec = json.loads(example.read_text(encoding="utf-8"))
+        if not (ROOT / "extract" / "templates" / f"{spec['family']}.yaml").exists():
+            continue  # a family the reader does not know yet (docs/templates.md): documented, not pinned
+        for suffix, route, mode in ((".docx", "python-docx", "content"),
+                                    (".pdf", "python-docx, LibreOffice PDF", spec.get("compare_pdf", "content_cjk_spaces"))):
+            document = example.with_suffix(suffix)
+            if document.exists():
+                sets.append({"name": f"{spec['family']}/{document.name}", "family": spec["family"],
+                             "route": route, "compare": mode, "document": str(document.relative_to(ROOT)),
+                             "expected": str(example.relative_to(ROOT)), "complete": spec.get("complete", True)})
+    return sets
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -46,7 +63,10 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def expected_records(doc_set: dict) -> list[dict]:
     """The set's expected records, without transcription provenance (``seed_report``)."""
-    return [{k: v for k, v in r.items() if k != "seed_report"} for r in read_jsonl(ROOT / doc_set["expected"])]
+    path = ROOT / doc_set["expected"]
+    if path.suffix == ".json":  # a template example: one table, its record under "expected"
+        return [json.loads(path.read_text(encoding="utf-8"))["expected"]]
+    return [{k: v for k, v in r.items() if k != "seed_report"} for r in read_jsonl(path)]
 
 
 def comparable(record: dict, mode: str) -> dict:
@@ -57,6 +77,8 @@ def comparable(record: dict, mode: str) -> dict:
     record.pop("source", None)
     if mode == "content_cjk_spaces":
         return map_text(record, lambda s: _CJK_SPACE.sub("", s))
+    if mode == "content_no_spaces":  # a cell of dot leaders (".. ....."): wherever LibreOffice broke them
+        return map_text(record, lambda s: s.replace(" ", ""))
     return record
 
 
@@ -65,7 +87,9 @@ def comparable(record: dict, mode: str) -> dict:
 V2_FIELDS = {"contract_version", "template", "form_code", "project_code", "finance_lead",
              "implementation_summary", "conclusion", "problems", "improvements", "label", "note",
              "comparator", "unit", "department", "implementing_unit", "project_lead", "phone",
-             "implementation_period", "goals_whole_period", "weight", "remarks", "review_opinion"}
+             "implementation_period", "goals_whole_period", "weight", "remarks", "review_opinion",
+             "project_attribute", "budget_superior", "budget_period_total", "budget_period_fiscal",
+             "budget_period_other", "long_term_level2", "long_term_level3", "long_term_target"}
 
 
 def as_labelled(got, want):

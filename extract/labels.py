@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,12 +24,16 @@ from .text import label_key
 TEMPLATES = Path(__file__).with_name("templates")
 # What a family file may hold: tables of field → labels, and lists of labels.
 TABLES = ("header", "funding_columns", "funding_rows", "goal_columns", "indicator_columns", "summary", "closing")
-LISTS = ("titles", "form_code", "funding_row_header", "total", "sections", "purpose", "spend_plan", "goals",
-         "goals_whole_period", "review")
+LISTS = ("titles", "form_code", "funding_row_header", "total", "sections", "purpose", "spend_plan", "review")
 
 _REMARK = re.compile(r"[(][^)]*[)]")  # after NFKC, full-width brackets are ASCII
 _NUMBERED = re.compile(r"^(?:\d{1,2}[.、]|[一二三四五六七八九十]{1,2}、)(?=\D)")  # "2.项目实施内容…", "一、"
-_INDEXES: dict[int, dict[str, str]] = {}
+# The family being read (set by the report builder): where two families print one label for two
+# fields (Hubei's 资金总额 is the whole period's, elsewhere the year's), its reading wins.
+FAMILY: ContextVar[str | None] = ContextVar("FAMILY", default=None)
+# id(table) → label key → {family: field}, for every label of a table
+_OWNERS: dict[int, dict[str, dict[str, str]]] = {}
+_SECTIONS: dict[str, frozenset[str]] = {}  # family → the keys of its block labels
 
 
 @lru_cache(maxsize=8192)  # a document repeats its labels and short cell texts on every page
@@ -44,11 +49,24 @@ def strip_remarks(text: str) -> str:
 
 
 def match(text: str | None, table: dict[str, list[str]]) -> str | None:
-    """The field a label names, or None. Exact variants only: "指标值" must not match "指标值确定依据"."""
-    index = _INDEXES.get(id(table))
-    if index is None:
-        index = _INDEXES[id(table)] = {key(v): name for name, vs in table.items() for v in vs}
-    return index.get(key(text))
+    """The field a label names, or None. Exact variants only: "指标值" must not match "指标值确定依据".
+    A variant listed with its remark ("指标值（年度）") is matched with it first."""
+    owners = _OWNERS.get(id(table))
+    if owners is None:  # a table made in code, not read from the families
+        owners = _OWNERS[id(table)] = {}
+        for name, variants in table.items():
+            for variant in variants:
+                for k in {key(variant), label_key(variant)}:
+                    owners.setdefault(k, {}).setdefault("", name)
+    fields = owners.get(label_key(text)) or owners.get(key(text))
+    if not fields:
+        return None
+    family = FAMILY.get()
+    if family in fields:
+        return fields[family]
+    if key(text) in _SECTIONS.get(family, ()):  # this family prints it over a block, not as a field
+        return None
+    return next(iter(fields.values()))
 
 
 def is_label(text: str | None, variants: list[str]) -> bool:
@@ -77,7 +95,7 @@ def _load() -> tuple[list[Family], dict[str, dict]]:
             table = merged.setdefault(name, {})
             for field, variants in (spec.get(name) or {}).items():
                 for variant in variants:
-                    _add(table, field, variant, f"{path.name}: {name}")
+                    _add(table, field, variant, spec["family"], f"{path.name}: {name}")
                     words.add(key(variant))
         for name in LISTS:
             listed = merged.setdefault(name, [])
@@ -88,14 +106,18 @@ def _load() -> tuple[list[Family], dict[str, dict]]:
                     words.add(key(variant))
         families.append(Family(spec["family"], spec["report_type"], frozenset(words),
                                tuple(key(t) for t in spec.get("titles") or [])))
+        _SECTIONS[spec["family"]] = frozenset(key(v) for v in spec.get("sections") or [])
     return families, union
 
 
-def _add(table: dict[str, list[str]], field: str, variant: str, where: str) -> None:
-    """One label for one field of a table: two families must not read one label two ways."""
-    for other, variants in table.items():
-        if other != field and any(key(v) == key(variant) for v in variants):
-            raise ValueError(f"{where}: {variant!r} names {field!r} here and {other!r} in another family")
+def _add(table: dict[str, list[str]], field: str, variant: str, family: str, where: str) -> None:
+    """One label for one field of a table: a family must not read one label two ways."""
+    owners = _OWNERS.setdefault(id(table), {})
+    keys = {label_key(variant)} if _REMARK.search(label_key(variant)) else {key(variant), label_key(variant)}
+    for k in keys:
+        other = owners.setdefault(k, {}).setdefault(family, field)
+        if other != field:
+            raise ValueError(f"{where}: {variant!r} names {field!r} and {other!r}")
     table.setdefault(field, [])
     if variant not in table[field]:
         table[field].append(variant)
@@ -123,8 +145,7 @@ SE_SECTIONS = _SE["sections"]
 TT_HEADER = _TT["header"]
 TT_PURPOSE = _TT["purpose"]
 TT_SPEND_PLAN = _TT["spend_plan"]
-TT_GOALS = _TT["goals"]
-TT_GOALS_WHOLE_PERIOD = _TT["goals_whole_period"]
+TT_GOAL_COLUMNS = _TT["goal_columns"]  # goals (年度目标), goals_whole_period (总体目标 / 实施期目标)
 TT_INDICATOR_COLUMNS = _TT["indicator_columns"]
 TT_REVIEW = _TT["review"]
 TT_SECTIONS = _TT["sections"]

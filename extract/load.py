@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -71,6 +72,12 @@ ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS implementation_period VARCHAR;
 ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS goals_whole_period VARCHAR;
 ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS review_opinion VARCHAR;
 ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS unplaced_cells VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS project_attribute VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS remarks VARCHAR;
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS budget_superior {NUM};
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS budget_period_total {NUM};
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS budget_period_fiscal {NUM};
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS budget_period_other {NUM};
 CREATE TABLE IF NOT EXISTS raw.funding (
     report_id VARCHAR NOT NULL, row_index INTEGER NOT NULL, source VARCHAR NOT NULL,
     initial_budget {NUM}, annual_budget {NUM}, executed {NUM}, weight {NUM},
@@ -89,6 +96,9 @@ CREATE TABLE IF NOT EXISTS raw.indicators (
 ALTER TABLE raw.indicators ADD COLUMN IF NOT EXISTS comparator VARCHAR;
 ALTER TABLE raw.indicators ADD COLUMN IF NOT EXISTS unit VARCHAR;
 ALTER TABLE raw.indicators ADD COLUMN IF NOT EXISTS remarks VARCHAR;
+ALTER TABLE raw.indicators ADD COLUMN IF NOT EXISTS long_term_level2 VARCHAR;
+ALTER TABLE raw.indicators ADD COLUMN IF NOT EXISTS long_term_level3 VARCHAR;
+ALTER TABLE raw.indicators ADD COLUMN IF NOT EXISTS long_term_target VARCHAR;
 CREATE TABLE IF NOT EXISTS raw.indicator_values (
     report_id VARCHAR NOT NULL, indicator_index INTEGER NOT NULL,
     target_comparator VARCHAR NOT NULL, target_value {NUM}, target_value_hi {NUM}, target_unit VARCHAR,
@@ -117,14 +127,17 @@ REPORT_COLUMNS = [
     "project_code", "budget_total", "budget_fiscal", "budget_other", "purpose", "record_json",
     "extractor_version", "loaded_at", "extraction_warnings", *(V2_REPORT_TEXT := [
         "contract_version", "template", "form_code", "finance_lead", "implementation_summary", "conclusion",
-        "problems", "improvements", "implementation_period", "goals_whole_period", "review_opinion"]),
-    "unplaced_cells",
+        "problems", "improvements", "implementation_period", "goals_whole_period", "review_opinion",
+        "project_attribute", "remarks"]),
+    "unplaced_cells", *(V2_REPORT_NUMBERS := [
+        "budget_superior", "budget_period_total", "budget_period_fiscal", "budget_period_other"]),
 ]
-REPORT_NUMBERS = ["total_weight", "total_score", "budget_total", "budget_fiscal", "budget_other"]
+REPORT_NUMBERS = ["total_weight", "total_score", "budget_total", "budget_fiscal", "budget_other", *V2_REPORT_NUMBERS]
 FUNDING_COLUMNS = ["initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score"]
 FUNDING_TEXT = ["label", "note"]
 INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score",
-                     "score_text", "deviation", "description", "basis", "comparator", "unit", "remarks"]
+                     "score_text", "deviation", "description", "basis", "comparator", "unit", "remarks",
+                     "long_term_level2", "long_term_level3", "long_term_target"]
 VALUE_COLUMNS = [
     "target_comparator", "target_value", "target_value_hi", "target_unit", "target_unit_family",
     "target_period", "target_value_yuan", "target_annual_yuan", "target_duration_days", "target_deadline",
@@ -137,11 +150,14 @@ CHILD_TABLES = ["funding", "indicators", "indicator_values", "spend_plan", "goal
 # document read again (orchestration/assets/ingest.py LOAD_VERSION). 2: raw.documents.quarantine_reason.
 LOADER_VERSION = "2"
 
-# Reader warnings that leave a report complete: the cell was read, but the document printed a number
-# no column can hold (stored as NULL, an EX-01 finding against the reading). Every other warning says
-# that a part of the table was not read (the 总分 row, the funding rows, the indicator table, a cell
-# that could not be placed, a column not recognised, the year, the project name).
-COMPLETE_DESPITE = ("number out of range, stored as NULL",)
+# Reader warnings that leave a report complete (an EX-01 finding all the same): a number was read
+# that no column can hold (stored as NULL: the document's number); a header label printed without a
+# value cell (联系电话 at a row's end: a header field, and the ones the facts need — name, year, 预算数
+# — are checked on the record itself). Every other warning says that a part of the tables was not
+# read: the 总分 row, the funding rows or their total, the indicator table, the year, the name, a cell
+# that could not be placed or a column header not recognised (its values may be a score or an
+# amount: which field it lost cannot be told, so the document waits until the reader places it).
+COMPLETE_DESPITE = re.compile(r"number out of range, stored as NULL: |label .* has no value cell$")
 
 
 def connect(path) -> duckdb.DuckDBPyConnection:
@@ -174,14 +190,14 @@ def _fit(row: list, where: str, columns: list[str], odd: list[str]) -> list:
 def incomplete_reasons(rec: dict) -> list[str]:
     """Why the report ``rec`` counts as read incompletely; empty when it was read completely.
 
-    A report is incomplete when the reader warned about a part it did not read (every warning but
-    COMPLETE_DESPITE), or when a part the facts are made of is missing from the record itself (also
+    A report is incomplete when the reader warned about a part it did not read (every warning
+    COMPLETE_DESPITE does not match), or when a part the facts are made of is missing from the record itself (also
     for records of readers that did not warn yet): the indicator rows; for a self-evaluation the
     年度资金总额 row (once) and the 总分 row (weight or score: a 总分 row printed without 得分 is an
     unscored report, not an incomplete one); for a target table the 预算数; the year; the name.
     A missing 主管部门 or 实施单位 is not: that is the document's own gap (finding SE-25 / TT-12).
     """
-    reasons = [w for w in rec.get("extraction_warnings", []) if not w.startswith(COMPLETE_DESPITE)]
+    reasons = [w for w in rec.get("extraction_warnings", []) if not COMPLETE_DESPITE.match(w)]
     if not rec.get("indicators"):
         reasons.append("indicator table (绩效指标) not found")
     if rec["report_type"] == "self_evaluation":
@@ -189,7 +205,7 @@ def incomplete_reasons(rec: dict) -> list[str]:
         if not sources:
             reasons.append("funding rows (项目资金) not found")
         elif "total" not in sources:
-            reasons.append("funding row 年度资金总额 not found")
+            reasons.append("funding block without its total row (年度资金总额 / 总额)")  # the reader's words
         twice = sorted({s for s in sources if sources.count(s) > 1})
         if twice:  # one row per source is what the facts are keyed on
             reasons.append(f"funding row read more than once: {', '.join(twice)}")
@@ -257,6 +273,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
             "\n".join(rec.get("extraction_warnings", [])) or None,
             *(("\n".join(rec.get(c) or []) or None) if c == "goals_whole_period" else rec.get(c) for c in V2_REPORT_TEXT),
             json.dumps(rec["unplaced_cells"], ensure_ascii=False) if rec.get("unplaced_cells") else None,
+            *(number[c] for c in V2_REPORT_NUMBERS),
         ])
 
     # read, but not completely: kept here with its warnings, left out of the marts (dbt staging)

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 from . import labels as L
 from .layout import Cell, PageLayout, TextLine, cell_text
-from .text import join_lines, number_value, text_value
+from .text import join_lines, money_value, number_value, text_value
 
 _SE_YEAR = re.compile(r"[（(]\s*(\d{4})\s*年度?\s*[）)]")
 _ANY_YEAR = re.compile(r"(\d{4})\s*年度")
-_BUDGET_YEAR = re.compile(r"(\d{4})\s*年度?\s*(?:部门|单位)?(?:预算|绩效目标)")
+_BUDGET_YEAR = re.compile(r"(\d{4})\s*年度?\s*(?:部门|单位|项目支出|项目)?(?:预算|绩效目标)")
 _UNIT_LINE = re.compile(r"^(\d{6})\s*(.+?)\s*(?:单位\s*[:：].*)?$")
 _PAGE_NUMBER = re.compile(r"^[-—\s第]*\d+[-—\s页]*$")
 _MONTH = re.compile(r"^(\d{1,2})月(?:底|末)?$")
@@ -33,7 +33,11 @@ _LEVEL_ENDS = ("指标", "满意度")  # how a whole 一级/二级 label ends (�
 CONTRACT_VERSION = "2"
 # a project code printed inside 项目名称: 10+ letters and digits in one run ("2022-2023 年…" is none)
 _CODE_IN_NAME = re.compile(r"^[\[【(]?([0-9A-Za-z]{10,})[\]】)]?\s*(?:[-—_:：、]\s*|(?=[\u4e00-\u9fff]))(?=\S)")
-_TT_INDICATOR_FIELDS = ("level1", "level2", "level3", "description", "target", "basis")
+_TT_BUDGET = ("budget_total", "budget_fiscal", "budget_other", "budget_superior", "budget_period_total",
+              "budget_period_fiscal", "budget_period_other")
+_TT_INDICATOR_FIELDS = ("level1", "level2", "level3", "description", "comparator", "target", "unit", "basis",
+                        "remarks")
+_MONEY = ("initial_budget", "annual_budget", "executed")
 _FUNDING_NUMBERS = ("initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score")
 _SAME_X = 2.0  # points: cells of one column on two pages
 
@@ -123,10 +127,14 @@ class ReportBuilder:
         self.page_turned = self.page_turned or band.page > self.pages[1]
         self.pages[1] = max(self.pages[1], band.page)
         self.printed.update(L.key(t) for t in band.texts if t)
-        whole = self.read(band) or band
-        self.check_placed(band)
-        if whole is not band:  # the row above, cut by the page break, read again with this tail
-            self.check_placed(whole)
+        family = L.FAMILY.set(L.recognise(self.report_type, self.printed, self.context))
+        try:
+            whole = self.read(band) or band
+            self.check_placed(band)
+            if whole is not band:  # the row above, cut by the page break, read again with this tail
+                self.check_placed(whole)
+        finally:
+            L.FAMILY.reset(family)
 
     def check_placed(self, band: Band) -> None:
         """Every cell of the table lands in a field, is a label, or is reported as unplaced. A row
@@ -413,7 +421,7 @@ class SelfEvaluationBuilder(ReportBuilder):
                   if band.started_here(band.cells[cells_at(band, {k: columns[k]})[k]])}
         row = {"source": source, "label": text_value(text)}
         for name in _FUNDING_NUMBERS:
-            row[name] = number_value(values.get(name))[0]
+            row[name] = (money_value if name in _MONEY else number_value)(values.get(name))[0]
         row["note"] = text_value(values.get("note"))
         self.funding.append(row)
 
@@ -447,8 +455,7 @@ class SelfEvaluationBuilder(ReportBuilder):
             return
         indicator = {}
         for name in ("level1", "level2", "level3", "comparator", "target", "unit", "actual"):
-            if name in values or name not in ("comparator", "unit"):  # those two: where printed
-                indicator[name] = text_value(values.get(name))
+            indicator[name] = text_value(values.get(name))  # comparator, unit: where printed
         indicator["weight"] = number_value(values.get("weight"))[0]
         indicator["score"], words = number_value(values.get("score"))
         if words:
@@ -475,7 +482,7 @@ class SelfEvaluationBuilder(ReportBuilder):
         year = self.last_match(_SE_YEAR)
         if not self.indicator_columns:
             self.warnings.append("indicator table (绩效指标) not found")
-        elif not self.done:
+        elif not self.done and self.indicator_columns.keys() & {"weight", "score"}:  # a template that scores
             self.warnings.append("总分 row not found: the table may be cut off")
         if not self.funding:
             self.warnings.append("funding rows (项目资金) not found")
@@ -497,7 +504,8 @@ class SelfEvaluationBuilder(ReportBuilder):
             "indicators": self.indicators,
             "total_weight": self.totals[0],
             "total_score": self.totals[1],
-            **{name: text_value(self.closing.get(name)) for name in ("conclusion", "problems", "improvements")},
+            **{name: text_value(self.closing.get(name))
+               for name in ("conclusion", "problems", "improvements", "remarks")},
         })
         if not record["project_name"]:
             self.warnings.append("project name (项目名称) is empty")
@@ -509,7 +517,7 @@ class PerformanceTargetBuilder(ReportBuilder):
 
     report_type = "performance_target"
     indicator_labels = L.TT_INDICATOR_COLUMNS
-    goal_labels = {"goals": L.TT_GOALS, "goals_whole_period": L.TT_GOALS_WHOLE_PERIOD}
+    goal_labels = L.TT_GOAL_COLUMNS
     label_tables = (L.TT_HEADER, {"purpose": L.TT_PURPOSE, "plan": L.TT_SPEND_PLAN, **goal_labels},
                     L.TT_INDICATOR_COLUMNS)  # every label of the table (month columns: ``_MONTH``)
 
@@ -543,13 +551,16 @@ class PerformanceTargetBuilder(ReportBuilder):
             self.goal_columns = goal_columns  # labels side by side, their texts in the rows below
             self.column_headers.add(id(band))
             return False
+        if self.goal_columns and all(self.is_frame(t) for t in band.texts if text_value(t)):
+            self.goal_columns = {}  # a block's label (绩效项目指标表): the goals are over
+            return False
         if self.goal_columns:
             values = values_at(band, self.goal_columns)
             self.goals += split_goals(values.get("goals") or "")
             self.whole_period += split_goals(values.get("goals_whole_period") or "")
             return False
         for i, text in enumerate(band.texts):
-            if L.is_label(text, L.TT_GOALS_WHOLE_PERIOD) and band.right_of(i):
+            if L.match(text, self.goal_labels) == "goals_whole_period" and band.right_of(i):
                 self.whole_period = split_goals(band.cells[i + 1].text)
         if self.month_columns:
             for label, text in values_at(band, self.month_columns).items():
@@ -562,7 +573,7 @@ class PerformanceTargetBuilder(ReportBuilder):
             self.month_columns = months
             return True
         for i, text in enumerate(band.texts):
-            if L.is_label(text, L.TT_GOALS) and band.right_of(i):
+            if L.match(text, self.goal_labels) == "goals" and band.right_of(i):
                 band.used.update((i, i + 1))
                 self.goal_band, self.goal_index, self.goal_text = band, i + 1, band.cells[i + 1].text
                 self.goals = split_goals(self.goal_text)
@@ -602,6 +613,13 @@ class PerformanceTargetBuilder(ReportBuilder):
         self.goals = split_goals(self.goal_text)
         return True
 
+    def read_line(self, text: str) -> bool:
+        found = {name: value for name, value in labelled_values(text, L.TT_HEADER).items()
+                 if name not in self.seen and name in ("project_lead", "phone")}
+        self.header.update(found)
+        self.seen.update(found)
+        return bool(found)
+
     def read_review(self, band: Band) -> bool:
         """审核意见 rows (the reviewing department's words), under or inside the table: no indicator."""
         for i, text in enumerate(band.texts):
@@ -620,23 +638,22 @@ class PerformanceTargetBuilder(ReportBuilder):
         values = self.indicator_values(band, ("basis",))
         if values is None:
             return
-        if not (text_value(values.get("level3")) or text_value(values.get("target"))):
-            self.label_cells.pop()  # no 三级指标 and no 指标值: a row no template names, not an indicator
+        printed = {name: text_value(band.texts[i]) for name, i in cells_at(band, self.indicator_columns).items()}
+        if not any(text for name, text in printed.items() if name != "level1"):
+            self.label_cells.pop()  # only a new 一级 cell: a row no template names, not an indicator
             band.used.clear()
             return
         indicator = {name: text_value(values.get(name)) for name in _TT_INDICATOR_FIELDS}
-        for name in ("comparator", "unit", "remarks"):  # where the template prints them
-            if name in self.indicator_columns:
+        indicator["weight"] = number_value(values.get("weight"))[0]
+        for name in L.TT_INDICATOR_COLUMNS:  # a family's own columns (长期 targets …), where printed
+            if name not in indicator and name in self.indicator_columns:
                 indicator[name] = text_value(values.get(name))
-        if "weight" in self.indicator_columns:
-            indicator["weight"] = number_value(values.get("weight"))[0]
         self.indicators.append(indicator)
 
     def finish(self) -> dict:
         unit = self.last_match(_UNIT_LINE)
         year = self.last_match(_BUDGET_YEAR)
-        budget = {name: number_value(self.header.get(name)) for name in
-                  ("budget_total", "budget_fiscal", "budget_other")}
+        budget = {name: money_value(self.header.get(name)) for name in _TT_BUDGET}
         purpose = self.purpose
         if budget["budget_other"][1] and not purpose:
             # Layout shift seen in real tables: the usage sentence sits in the 其他资金 value cell.
@@ -651,7 +668,8 @@ class PerformanceTargetBuilder(ReportBuilder):
             "project_code": text_value(self.header.get("project_code")),
             "project_name": text_value(self.header.get("project_name")) or "",
             **{name: text_value(self.header.get(name)) for name in
-               ("department", "implementing_unit", "project_lead", "phone", "implementation_period")},
+               ("department", "implementing_unit", "project_lead", "phone", "project_attribute",
+                "implementation_period")},
             **{name: value[0] for name, value in budget.items()},
             "purpose": purpose,
             "spend_plan": self.spend_plan,
@@ -852,8 +870,8 @@ def _fill_document_year(results, lines: list[str]) -> None:
     """A report without its own year heading takes the document's (e.g. a running header)."""
     for record, _, warnings in results:
         if record["fiscal_year"] is None:
-            pattern = _ANY_YEAR if record["report_type"] == "self_evaluation" else _BUDGET_YEAR
-            match = next((m for line in lines for m in [pattern.search(line)] if m), None)
+            patterns = [_ANY_YEAR] if record["report_type"] == "self_evaluation" else [_BUDGET_YEAR, _ANY_YEAR]
+            match = next((m for pattern in patterns for line in lines for m in [pattern.search(line)] if m), None)
             if match:
                 record["fiscal_year"] = int(match.group(1))
             else:

@@ -78,6 +78,17 @@ def number_value(text: str | None) -> tuple[float | int | None, str | None]:
     return (number, None) if number is not None and math.isfinite(number) else (None, text)
 
 
+def money_value(text: str | None) -> tuple[float | int | None, str | None]:
+    """A 万元 amount, as printed in a table whose money is in 万元: "250万" and "250万元" are 250.
+    An amount in 元 ("5000元") is words: the unit is not the table's, and it is not rescaled."""
+    stripped = text_value(text)
+    if stripped and label_key(stripped).endswith(("万元", "万")):
+        number, _ = number_value(label_key(stripped).removesuffix("元").removesuffix("万"))
+        if number is not None:
+            return number, None
+    return number_value(text)
+
+
 def _as_number(token: str) -> float | int:
     value = float(token)
     return int(value) if "." not in token and value.is_integer() else value

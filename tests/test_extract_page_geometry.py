@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
 
-from extract.evaluation import comparable, read_jsonl
+from extract.evaluation import as_labelled, comparable, read_jsonl
 from extract.pipeline import extract_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,8 @@ def read(pdf: Path) -> tuple[list[dict], list[dict]]:
 
     def side(records):
         return [comparable(r, "content") | {"pages": r["source"]["pages"]} for r in records]
-    return side(doc.records), side(read_jsonl(pdf.with_suffix(".expected.jsonl")))
+    got, expected = side(doc.records), side(read_jsonl(pdf.with_suffix(".expected.jsonl")))
+    return [as_labelled(g, w) for g, w in zip(got, expected)] + got[len(expected):], expected
 
 
 def test_landscape_page_size(render, monkeypatch, tmp_path):

@@ -24,6 +24,7 @@ import docx
 import pytest
 
 from extract import pipeline
+from extract.evaluation import as_labelled
 from extract.layout import PageLayout
 from extract.pdf import TOO_DEEP, read_pdf
 from extract.pipeline import extract_file, extract_files
@@ -196,7 +197,7 @@ def extract(paths, jobs: int = 1) -> dict[str, object]:
 def assert_good(doc, record: dict) -> None:
     assert doc.error is None
     [got] = doc.records
-    assert {k: v for k, v in got.items() if k != "source"} == record
+    assert as_labelled({k: v for k, v in got.items() if k != "source"}, record) == record  # v1 labels
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,7 +415,7 @@ def test_cell_text_like_sql_or_html_is_stored_verbatim(tmp_path, reports):
                           "goal_actual, record_json FROM raw.reports WHERE source_sha256 = ?", [sha]).fetchone()
         assert row[:6] == (SQL, HTML, TEMPLATE, DOLLAR, f"为 5 名老人发放慰问金 {SQL}", f"{HTML} {TEMPLATE}")
         stored = json.loads(row[6])
-        assert {k: v for k, v in stored.items() if k != "source"} == record
+        assert as_labelled({k: v for k, v in stored.items() if k != "source"}, record) == record
         indicators = con.execute(
             "SELECT level3, actual, deviation FROM raw.indicators i JOIN raw.reports r USING (report_id) "
             "WHERE r.source_sha256 = ? ORDER BY indicator_index LIMIT 3", [sha]).fetchall()

@@ -57,13 +57,21 @@ def test_every_family_is_a_file_with_its_report_type():
     assert set(names.values()) == {"self_evaluation", "performance_target"}
 
 
-def test_two_families_may_not_read_one_label_two_ways(tmp_path, monkeypatch):
-    for path in L.TEMPLATES.glob("*.yaml"):
-        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+def test_a_family_reads_a_label_one_way_and_the_family_being_read_decides(tmp_path, monkeypatch):
+    # 资金总额 is the year's money in a 申报表 and the whole period's in Hubei's table
+    for family, field in (("target_application", "budget_total"), ("hubei_target", "budget_period_total")):
+        token = L.FAMILY.set(family)
+        try:
+            assert L.match("资金总额", L.TT_HEADER) == field
+            assert L.match("其中：财政拨款", L.TT_HEADER) == field.replace("total", "fiscal")
+        finally:
+            L.FAMILY.reset(token)
+
     (tmp_path / "clash.yaml").write_text(
-        "family: clash\nreport_type: self_evaluation\nindicator_columns:\n  actual: [年度指标值]\n", encoding="utf-8")
+        "family: clash\nreport_type: self_evaluation\nindicator_columns:\n  target: [年度指标值]\n"
+        "  actual: [年度指标值]\n", encoding="utf-8")
     monkeypatch.setattr(L, "TEMPLATES", tmp_path)
-    with pytest.raises(ValueError, match="'年度指标值' names '(actual|target)' here and '(target|actual)' in another family"):
+    with pytest.raises(ValueError, match="clash.yaml: indicator_columns: '年度指标值' names 'actual' and 'target'"):
         L._load()
 
 
