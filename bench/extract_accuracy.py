@@ -69,6 +69,7 @@ def fastest(commands: dict[str, list[str]], repeat: int) -> dict[str, tuple[floa
 def main(names: list[str], repeat: int = 1) -> None:
     sets = [s for s in load_sets() if not names or s["name"] in names]
     print(f"{'set':34} {'group':18} {'precision':>9} {'recall':>7} {'F1':>7} {'fields':>7}")
+    by_family: dict[str, list[int]] = {}
     for doc_set in sets:
         result = extract_file(ROOT / doc_set["document"])
         want = [comparable(r, doc_set["compare"]) for r in expected_records(doc_set)]
@@ -81,6 +82,13 @@ def main(names: list[str], repeat: int = 1) -> None:
             print(f"{doc_set['name']:34} {group:18} {p:9.4f} {r:7.4f} {f:7.4f} {counts[0] + counts[2]:7d}")
         p, r, f = f1(*totals)
         print(f"{doc_set['name']:34} {'ALL':18} {p:9.4f} {r:7.4f} {f:7.4f} {totals[0] + totals[2]:7d}\n")
+        family = by_family.setdefault(doc_set["family"], [0, 0, 0])
+        by_family[doc_set["family"]] = [a + b for a, b in zip(family, totals)]
+    print(f"{'template family':34} {'':18} {'precision':>9} {'recall':>7} {'F1':>7} {'fields':>7}")
+    for family, counts in sorted(by_family.items()):
+        p, r, f = f1(*counts)
+        print(f"{family:34} {'ALL':18} {p:9.4f} {r:7.4f} {f:7.4f} {counts[0] + counts[2]:7d}")
+    print()
     documents = [ROOT / s["document"] for s in sets if s["document"].endswith(".pdf")]
     pages = page_count(documents)
     files = [str(p) for p in documents]

@@ -27,14 +27,18 @@ SETS = ROOT / "samples" / "eval" / "sets.json"
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”‘’•—"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 
-GROUPS = {
-    "header": ["fiscal_year", "project_name", "department", "implementing_unit", "project_lead", "phone"],
-    "goals": ["goal_planned", "goal_actual"],
+GROUPS = {  # a target table's header fields count in target_header
+    "header": ["fiscal_year", "project_name", "department", "implementing_unit", "project_lead", "phone",
+               "project_code", "form_code", "finance_lead", "template"],
+    "goals": ["goal_planned", "goal_actual", "implementation_summary"],
     "totals": ["total_weight", "total_score"],
-    "target_header": ["unit_code", "unit_name", "project_code", "budget_total", "budget_fiscal",
-                      "budget_other", "purpose"],
+    "closing": ["conclusion", "problems", "improvements", "remarks", "review_opinion"],
+    "target_header": ["unit_code", "unit_name", "budget_total", "budget_fiscal",
+                      "budget_other", "purpose", "project_attribute", "implementation_period", "budget_superior",
+                      "budget_period_total", "budget_period_fiscal", "budget_period_other"],
 }
-LISTS = {"funding": "funding", "indicators": "indicators", "spend_plan": "target_plan", "goals": "target_goals"}
+LISTS = {"funding": "funding", "indicators": "indicators", "spend_plan": "target_plan", "goals": "target_goals",
+         "goals_whole_period": "target_goals"}
 
 
 TEMPLATES = ROOT / "samples" / "templates"
