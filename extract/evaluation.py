@@ -51,13 +51,18 @@ def load_sets() -> list[dict]:
         spec = json.loads(example.read_text(encoding="utf-8"))
         if not (ROOT / "extract" / "templates" / f"{spec['family']}.yaml").exists():
             continue  # a family the reader does not know yet (docs/templates.md): documented, not pinned
-        for suffix, route, mode in ((".docx", "python-docx", "content"),
-                                    (".pdf", "python-docx, LibreOffice PDF", spec.get("compare_pdf", "content_cjk_spaces"))):
+        pdf_mode = spec.get("compare_pdf", "content_cjk_spaces")
+        for suffix, route, mode, copies in (
+                (".docx", "python-docx", "content", 1),
+                (".pdf", "python-docx, LibreOffice PDF", pdf_mode, 1),
+                # the table 12 times, rows split across pages, each copy lower (render_templates.py)
+                (".breaks.pdf", "python-docx, LibreOffice PDF, rows split across pages", pdf_mode, 12)):
             document = example.with_suffix(suffix)
             if document.exists():
                 sets.append({"name": f"{spec['family']}/{document.name}", "family": spec["family"],
                              "route": route, "compare": mode, "document": str(document.relative_to(ROOT)),
-                             "expected": str(example.relative_to(ROOT)), "complete": spec.get("complete", True)})
+                             "expected": str(example.relative_to(ROOT)), "copies": copies,
+                             "complete": spec.get("complete", True)})
     return sets
 
 
@@ -69,7 +74,7 @@ def expected_records(doc_set: dict) -> list[dict]:
     """The set's expected records, without transcription provenance (``seed_report``)."""
     path = ROOT / doc_set["expected"]
     if path.suffix == ".json":  # a template example: one table, its record under "expected"
-        return [json.loads(path.read_text(encoding="utf-8"))["expected"]]
+        return [json.loads(path.read_text(encoding="utf-8"))["expected"]] * doc_set.get("copies", 1)
     return [{k: v for k, v in r.items() if k != "seed_report"} for r in read_jsonl(path)]
 
 

@@ -120,6 +120,7 @@ class ReportBuilder:
         self.unplaced: list[dict] = []
         self.column_headers: set[int] = set()  # id() of the bands read as column headers
         self.table = None  # the table (layout item) of the last band read
+        self.last_row: Band | None = None  # the last indicator row
         self.bands: list[Band] = []
 
     def feed(self, band: Band) -> None:
@@ -182,6 +183,7 @@ class ReportBuilder:
         turned = self.page_turned
         if self.row_continues(band, cells, values, key_columns):
             return None
+        self.last_row = band
         previous = self.indicators[-1] if self.indicators else {}
         label_cells = {}
         for name in LEVELS:
@@ -214,6 +216,9 @@ class ReportBuilder:
         fragments = {name: values[name] for name in LEVELS if values.get(name, "").strip()}
         if fragments and not all(self.label_was_cut(name) for name in fragments):
             return False
+        if not self.indicator_columns.keys() & set(key_columns) and self.last_row is not None and not continues_row(
+                band, self.last_row, self.label_tables):
+            return False  # no short column to tell by (no 分值/得分): the cells themselves must go on
         if self.indicators:
             for name, fragment in fragments.items():
                 self.join_label(name, band.cells[cells[name]], fragment)
@@ -367,6 +372,7 @@ class SelfEvaluationBuilder(ReportBuilder):
         self.totals: tuple = (None, None)
         self.closing: dict[str, str | None] = {}
         self.block: str | None = None  # the block whose rows come next: "funding" or "goals"
+        self.note_cell: tuple | None = None  # the last 原因 cell: (cell, funding row, page)
 
     def read_head(self, band: Band) -> bool:
         columns = columns_of(band, L.SE_INDICATOR_COLUMNS)
@@ -399,10 +405,12 @@ class SelfEvaluationBuilder(ReportBuilder):
 
     def head_state(self) -> tuple:
         return (dict(self.header), set(self.seen), dict(self.funding_columns), len(self.funding),
-                {name: len(texts) for name, texts in self.goals.items()}, dict(self.closing), self.block)
+                {name: len(texts) for name, texts in self.goals.items()}, dict(self.closing), self.block,
+                self.note_cell)
 
     def restore_head_state(self, state: tuple) -> None:
-        self.header, self.seen, self.funding_columns, funding_rows, goals, self.closing, self.block = state
+        (self.header, self.seen, self.funding_columns, funding_rows, goals, self.closing, self.block,
+         self.note_cell) = state
         del self.funding[funding_rows:]
         for name, count in goals.items():
             del self.goals[name][count:]
@@ -416,13 +424,21 @@ class SelfEvaluationBuilder(ReportBuilder):
         else:
             return
         columns = {k: v for k, v in self.funding_columns.items() if v[0] >= cell.x1 - 1}
+        cells = cells_at(band, columns)
+        band.used.update(cells.values())
         # a cell merged over several rows (one 原因 for the whole block) belongs to its first row
-        values = {k: v for k, v in values_at(band, columns).items()
-                  if band.started_here(band.cells[cells_at(band, {k: columns[k]})[k]])}
+        values = {k: band.texts[i] for k, i in cells.items() if band.started_here(band.cells[i])}
         row = {"source": source, "label": text_value(text)}
         for name in _FUNDING_NUMBERS:
             row[name] = (money_value if name in _MONEY else number_value)(values.get(name))[0]
         row["note"] = text_value(values.get("note"))
+        above = self.note_cell
+        if "note" in values and above and band.page > above[2] and above[0].text_to_bottom and same_column(
+                above[0], band.cells[cells["note"]]):  # the merged 原因 cell, cut by the page break, goes on
+            self.funding[above[1]]["note"] = join_lines([self.funding[above[1]]["note"] or "", values["note"]])
+            row["note"] = None
+        elif "note" in values:
+            self.note_cell = (band.cells[cells["note"]], len(self.funding), band.page)
         self.funding.append(row)
 
     def reads_after_total(self, band: Band) -> bool:
@@ -558,7 +574,7 @@ class PerformanceTargetBuilder(ReportBuilder):
             values = values_at(band, self.goal_columns)
             self.goals += split_goals(values.get("goals") or "")
             self.whole_period += split_goals(values.get("goals_whole_period") or "")
-            return False
+            return True  # read again, whole, should a page break have cut it
         for i, text in enumerate(band.texts):
             if L.match(text, self.goal_labels) == "goals_whole_period" and band.right_of(i):
                 self.whole_period = split_goals(band.cells[i + 1].text)
@@ -594,11 +610,13 @@ class PerformanceTargetBuilder(ReportBuilder):
 
     def head_state(self) -> tuple:
         return (dict(self.header), set(self.seen), self.purpose, self.expect_purpose, dict(self.month_columns),
-                len(self.spend_plan))
+                len(self.spend_plan), len(self.goals), len(self.whole_period))
 
     def restore_head_state(self, state: tuple) -> None:
-        self.header, self.seen, self.purpose, self.expect_purpose, self.month_columns, plan = state
+        self.header, self.seen, self.purpose, self.expect_purpose, self.month_columns, plan, goals, whole = state
         del self.spend_plan[plan:]
+        del self.goals[goals:]
+        del self.whole_period[whole:]
 
     def continues_on_new_page(self, band: Band) -> bool:
         """The 绩效目标 row cut by a page break: its numbered lines go on in the same column."""

@@ -3,6 +3,11 @@ through LibreOffice when ``soffice`` is on PATH.
 
     python samples/build/render_templates.py [--no-pdf] [FILE.json ...]
 
+With LibreOffice, each table is also set ``BREAK_COPIES`` times in one document whose rows may break
+across pages (Word's default), every copy started lower by another offset, so that page breaks land
+inside every part of the table — its header rows, funding block, indicator header, closing
+sections: ``<short_name>.breaks.pdf``, whose records are the example's, that many times.
+
 Each JSON holds one table as an HTML-like grid (``rows``: cells are strings or ``{"text", "colspan",
 "rowspan"}``; cells covered by a span are omitted), the lines printed ``above`` and ``below`` it. The
 DOCX is one Word table with real merged cells, the ``above`` lines as paragraphs before it and the
@@ -27,6 +32,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import render_docx  # noqa: E402
 from render_docx import (FIXED_TIME, _fix_zip_times, grid_of, keep_rows_whole, put,  # noqa: E402
                          set_widths, to_pdf)
 
@@ -103,7 +109,10 @@ def is_title(text: str) -> bool:
     return "表" in text or "年度)" in text or "年度）" in text
 
 
-def render(spec: dict, out: Path) -> Path:
+BREAK_COPIES, BREAK_STAGGER_PT = 12, 23
+
+
+def render(spec: dict, out: Path, copies: int = 1, stagger: float = 0) -> Path:
     n, placed = layout(spec["rows"])
     document = docx.Document()
     style = document.styles["Normal"]
@@ -120,22 +129,25 @@ def render(spec: dict, out: Path) -> Path:
     section.top_margin = section.bottom_margin = Cm(2)
     text_width = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU → cm
 
-    for line in spec.get("above", []):
-        paragraph(document, line, title=is_title(line))
-    table = document.add_table(rows=len(spec["rows"]), cols=n)
-    table.style = "Table Grid"
-    grid = grid_of(table)
-    for r, c, text, cs, rs in placed:
-        cell = put(grid, r, c, text,
-                   to_col=c + cs - 1 if cs > 1 else None,
-                   to_row=r + rs - 1 if rs > 1 else None)
-        if len(text) >= LEFT_ALIGN_FROM:
-            for p in cell.paragraphs:
-                p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    set_widths(table, column_widths(n, placed, text_width))
-    keep_rows_whole(table)
-    for line in spec.get("below", []):
-        paragraph(document, line, title=False)
+    for copy in range(1, copies + 1):
+        if stagger:
+            document.add_paragraph().paragraph_format.space_before = Pt((copy * stagger) % 300)
+        for line in spec.get("above", []):
+            paragraph(document, line, title=is_title(line))
+        table = document.add_table(rows=len(spec["rows"]), cols=n)
+        table.style = "Table Grid"
+        grid = grid_of(table)
+        for r, c, text, cs, rs in placed:
+            cell = put(grid, r, c, text,
+                       to_col=c + cs - 1 if cs > 1 else None,
+                       to_row=r + rs - 1 if rs > 1 else None)
+            if len(text) >= LEFT_ALIGN_FROM:
+                for p in cell.paragraphs:
+                    p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        set_widths(table, column_widths(n, placed, text_width))
+        keep_rows_whole(table)
+        for line in spec.get("below", []):
+            paragraph(document, line, title=False)
 
     document.core_properties.created = document.core_properties.modified = FIXED_TIME
     document.core_properties.title = spec.get("source", {}).get("title") or ""
@@ -159,7 +171,12 @@ def main(argv: list[str] | None = None) -> None:
         line = f"{out.relative_to(TEMPLATES.parent.parent) if out.is_relative_to(TEMPLATES.parent.parent) else out}"
         if pdf:
             to_pdf(out, out.with_suffix(".pdf"))
-            line += " + .pdf"
+            render_docx.SPLIT_ROWS = True  # rows break across pages mid-row, as Word lets them
+            breaks = render(spec, path.with_suffix(".breaks.docx"), BREAK_COPIES, BREAK_STAGGER_PT)
+            render_docx.SPLIT_ROWS = False
+            to_pdf(breaks, breaks.with_suffix(".pdf"))
+            breaks.unlink()
+            line += " + .pdf + .breaks.pdf"
         print(line)
 
 
