@@ -94,13 +94,19 @@ def _scores(df: pd.DataFrame) -> pd.DataFrame:
         df["funding_score"].fillna(0) + df["indicator_score_sum"].fillna(0))
     df["weight_sum"] = df["funding_weight"].fillna(0) + df["indicator_weight_sum"].fillna(0)
     # A report we did not read completely is an extraction finding (SE-24), never a document one:
-    # its sums would accuse the publication of our own failure.
+    # its sums would accuse the publication of our own failure. (Such a report is quarantined before
+    # the facts; this stays as a second line.) The 总分 row was read when either of its cells was: a
+    # 总分 printed without 得分 is an unscored report (fct_score.score_status), complete. A template
+    # that prints no 分值 (专项资金绩效目标自评表) has no 总分 row to read, nor weights to add up.
+    weighted = df["funding_weight"].notna() | df["indicator_weight_sum"].notna()
+    df["total_row"] = df["total_score"].fillna(df["total_weight"]).where(weighted, 0.0)
     df["has_satisfaction"] = df["has_satisfaction_indicator"].astype(bool).astype(float)
     df["split_deviation"] = pd.concat([(df["output_weight"] - 50).abs(), (df["benefit_weight"] - 30).abs(),
                                        (df["satisfaction_weight"] - 10).abs()], axis=1).max(axis=1)
-    incomplete = df["total_score"].isna() | (df["indicator_count"] == 0)
+    incomplete = df["total_row"].isna() | (df["indicator_count"] == 0)
     df.loc[incomplete, ["total_difference", "weight_sum", "total_weight", "has_satisfaction",
                         "split_deviation"]] = float("nan")
+    df.loc[~weighted, ["weight_sum", "total_weight", "split_deviation"]] = float("nan")
     df["extraction_warning_count"] = _warning_count(df)
     return df
 
@@ -160,6 +166,16 @@ SELECT f.report_id, f.initial_budget, b.budget_total,
 FROM marts.fct_funding AS f
 JOIN marts.fct_project_budget AS b ON b.project_key = f.project_key AND b.fiscal_year = f.fiscal_year
 WHERE f.funding_source = 'total'
+"""
+
+
+# SE-25 / TT-12: the department a report is filed under (主管部门; a target table's 预算单位), after
+# int_report_units resolved it (swapped cells, aliases). Null: the report prints none — its rows are in
+# the facts under the one "not printed" department, and this finding says so (never a failed build).
+DEPARTMENT_OF = """
+SELECT f.report_id, r.department
+FROM marts.{fact} AS f
+JOIN staging.int_reports AS r ON r.report_id = f.report_id
 """
 
 
@@ -267,7 +283,7 @@ SUITES = [
                  "产出/效益/满意度分值偏离50/30/10超过10分",
                  "the 产出/效益/满意度 weights stray more than 10 points from 50/30/10",
                  BETWEEN, {"max_value": 10}, "10 points"),
-        Contract("SE-24", "HARD", "extraction", "total_score",
+        Contract("SE-24", "HARD", "extraction", "total_row",
                  "未读到总分行", "the 总分 row was not read",
                  NOT_NULL),
         Contract("SE-24", "HARD", "extraction", "indicator_count",
@@ -284,6 +300,9 @@ SUITES = [
         Contract("TT-01", "HARD", "document", "last_minus_budget",
                  "支出计划最后一期不等于预算数", "the plan's last cumulative amount is not the budget",
                  BETWEEN, {"min_value": -0.01, "max_value": 0.01}, "±0.01 万元"),
+        Contract("TT-13", "WARN", "document", "month",
+                 "资金支出计划的月份不在1至12月", "a spending-plan column names a month outside 1–12",
+                 BETWEEN, {"min_value": 1, "max_value": 12}),
     ], reads=["cumulative_amount", "budget_total"]),
     Suite("fct_project_budget", ["report_id"], _budgets, [
         Contract("TT-03", "HARD", "document", "parts_minus_total",
@@ -331,4 +350,14 @@ SUITES = [
                  "the self-evaluation's initial budget differs from the approved budget",
                  BETWEEN, {"min_value": -0.005, "max_value": 0.005}, "±0.005 万元"),
     ], query=INITIAL_VS_APPROVED, name="initial_vs_approved"),
+    Suite("fct_score", ["report_id"], lambda df: df, [
+        Contract("SE-25", "WARN", "document", "department",
+                 "未填写主管部门", "the report prints no 主管部门 (supervising department)",
+                 NOT_NULL),
+    ], query=DEPARTMENT_OF.format(fact="fct_score"), name="department_printed"),
+    Suite("fct_project_budget", ["report_id"], lambda df: df, [
+        Contract("TT-12", "WARN", "document", "department",
+                 "未填写预算单位", "the table prints no 预算单位 (budget unit)",
+                 NOT_NULL),
+    ], query=DEPARTMENT_OF.format(fact="fct_project_budget"), name="budget_unit_printed"),
 ]

@@ -193,8 +193,9 @@ def incomplete_reasons(rec: dict) -> list[str]:
     A report is incomplete when the reader warned about a part it did not read (every warning
     COMPLETE_DESPITE does not match), or when a part the facts are made of is missing from the record itself (also
     for records of readers that did not warn yet): the indicator rows; for a self-evaluation the
-    年度资金总额 row (once) and the 总分 row (weight or score: a 总分 row printed without 得分 is an
-    unscored report, not an incomplete one); for a target table the 预算数; the year; the name.
+    年度资金总额 row (once) and, where the table prints 分值, the 总分 row (weight or score: a 总分 row
+    printed without 得分 is an unscored report, not an incomplete one); for a target table the 预算数;
+    the year; the name.
     A missing 主管部门 or 实施单位 is not: that is the document's own gap (finding SE-25 / TT-12).
     """
     reasons = [w for w in rec.get("extraction_warnings", []) if not COMPLETE_DESPITE.match(w)]
@@ -209,7 +210,9 @@ def incomplete_reasons(rec: dict) -> list[str]:
         twice = sorted({s for s in sources if sources.count(s) > 1})
         if twice:  # one row per source is what the facts are keyed on
             reasons.append(f"funding row read more than once: {', '.join(twice)}")
-        if rec.get("total_weight") is None and rec.get("total_score") is None:
+        # a table that prints 分值 ends in a 总分 row (a template without weights has none)
+        weighted = any(row.get("weight") is not None for row in [*rec.get("funding", []), *rec.get("indicators", [])])
+        if weighted and rec.get("total_weight") is None and rec.get("total_score") is None:
             reasons.append("总分 row not found: the table may be cut off")
     elif rec.get("budget_total") is None:
         reasons.append("预算数 (budget) not found")

@@ -198,8 +198,8 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1, ordered: bool = Tr
             index, process, started = running.pop(reader)
             try:
                 ended, outcome = reader.recv()
-                if ended - started > timeout:  # finished, but past its limit: the limit is exact
-                    outcome = ("error", late)
+                if ended - started > timeout and not _failed(outcome):  # past its limit: the limit is exact
+                    outcome = ("error", late)  # (a document found broken keeps that reason: no retry helps)
             except (EOFError, OSError):
                 process.join()
                 code = process.exitcode
@@ -216,6 +216,11 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1, ordered: bool = Tr
                 reader.close()
                 del running[reader]
                 _add(docs[index], ("error", late), index, finished)
+
+
+def _failed(outcome: tuple) -> bool:
+    status, value = outcome
+    return status == "error" or (status == "done" and value.error is not None)
 
 
 def _complete(doc: dict) -> bool:

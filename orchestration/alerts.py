@@ -1,4 +1,5 @@
-"""Alerts after each run: new findings and unreadable documents, sent once to every channel.
+"""Alerts after each run: new findings, unreadable documents and documents quarantined because they
+were read incompletely, sent once to every channel.
 
 Channels are Apprise URLs in ``JIXIAO_ALERT_URLS`` (space- or comma-separated), e.g.
 ``dingtalk://token/``, ``wecombot://key``, ``feishu://token/``, ``mailtos://user:pass@host``,
@@ -39,8 +40,8 @@ def channel_id(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
-def _pending(con, channel: str) -> tuple[list[tuple], list[tuple]]:
-    """(open findings, unreadable documents) this channel has not been sent yet."""
+def _pending(con, channel: str) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """(open findings, unreadable documents, quarantined documents) this channel has not been sent yet."""
     findings = con.execute("""
         SELECT finding_id, severity, rule_id, message_zh, observed, expected,
                source_file, page_first, project_name
@@ -54,15 +55,24 @@ def _pending(con, channel: str) -> tuple[list[tuple], list[tuple]]:
             SELECT item FROM raw.alerts_sent WHERE channel = ?)
         ORDER BY source_file
     """, [channel]).fetchall()
-    return findings, documents
+    # once per document and content: the same file read incompletely again is not news
+    quarantined = con.execute("""
+        SELECT 'quarantine:' || source_sha256, source_file, quarantine_reason FROM raw.documents
+        WHERE status = 'ok' AND quarantine_reason IS NOT NULL AND 'quarantine:' || source_sha256 NOT IN (
+            SELECT item FROM raw.alerts_sent WHERE channel = ?)
+        ORDER BY source_file
+    """, [channel]).fetchall()
+    return findings, documents, quarantined
 
 
-def message(findings: list[tuple], documents: list[tuple], warehouse: Path) -> tuple[str, str]:
+def message(findings: list[tuple], documents: list[tuple], warehouse: Path,
+            quarantined: list[tuple] = ()) -> tuple[str, str]:
     """(title, body) in Chinese: counts by severity, the top items, where to read the rest."""
     counts = {s: sum(1 for f in findings if f[1] == s) for s in ("HARD", "WARN", "INFO")}
-    title = f"绩效数据质量：新发现 {len(findings)} 条问题，{len(documents)} 个文件无法读取"
+    partial = f"，{len(quarantined)} 个文件读取不完整（已隔离）" if quarantined else ""
+    title = f"绩效数据质量：新发现 {len(findings)} 条问题，{len(documents)} 个文件无法读取{partial}"
     lines = [f"jixiao 本次运行新发现 {len(findings)} 条数据质量问题（"
-             + "，".join(f"{s} {n}" for s, n in counts.items()) + f"），{len(documents)} 个文件无法读取。"]
+             + "，".join(f"{s} {n}" for s, n in counts.items()) + f"），{len(documents)} 个文件无法读取{partial}。"]
     if findings:
         # one example per contract, HARD first, so that one frequent rule does not hide the rest
         examples, counts_by_contract = {}, {}
@@ -81,6 +91,11 @@ def message(findings: list[tuple], documents: list[tuple], warehouse: Path) -> t
     if documents:
         lines.append("无法读取的文件：")
         lines += [f"- {Path(file).name}：{error}" for _, file, error in documents[:TOP_ITEMS]]
+    if quarantined:
+        lines.append("读取不完整、已隔离的文件（保留在 raw，不计入事实表和汇总表，见 marts.quarantined_documents）：")
+        lines += [f"- {Path(file).name}：{reason.splitlines()[0]}"
+                  + (f"（另有 {len(reason.splitlines()) - 1} 份报表）" if len(reason.splitlines()) > 1 else "")
+                  for _, file, reason in quarantined[:TOP_ITEMS]]
     lines.append(f"完整列表：marts.dq_findings（duckdb -readonly {warehouse}）")
     return title, "\n".join(lines)
 
@@ -97,11 +112,11 @@ def send_alerts(warehouse: Path, urls: list[str] | None = None, readers: Path | 
         for url in channel_urls() if urls is None else urls:
             channel = channel_id(url)
             label = f"{url.split(':', 1)[0]}#{channel}"  # the scheme only: the rest may be a secret
-            findings, documents = _pending(con, channel)
-            if not findings and not documents:
+            findings, documents, quarantined = _pending(con, channel)
+            if not findings and not documents and not quarantined:
                 outcome[label] = "nothing new"
                 continue
-            title, body = message(findings, documents, readers or warehouse)
+            title, body = message(findings, documents, readers or warehouse, quarantined)
             notifier = apprise.Apprise()
             try:
                 sent = notifier.add(url) and bool(notifier.notify(body=body, title=title))
@@ -114,6 +129,6 @@ def send_alerts(warehouse: Path, urls: list[str] | None = None, readers: Path | 
                 continue
             now = datetime.now(timezone.utc).replace(tzinfo=None)
             con.executemany("INSERT OR IGNORE INTO raw.alerts_sent VALUES (?, ?, ?)",
-                            [[channel, item[0], now] for item in [*findings, *documents]])
+                            [[channel, item[0], now] for item in [*findings, *documents, *quarantined]])
             outcome[label] = "sent"
     return outcome

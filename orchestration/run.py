@@ -77,6 +77,7 @@ def summary(warehouse: Path, published: Path, run_id: str) -> str:
 
         docs = rows("SELECT status, count(*) FROM raw.documents GROUP BY status ORDER BY status")
         failed = rows("SELECT source_file, reason, attempts FROM raw.rejected_documents WHERE in_inbox ORDER BY 1")
+        quarantined = rows("SELECT source_file, reason FROM marts.quarantined_documents WHERE in_inbox ORDER BY 1")
         reports = rows("SELECT report_type, count(*) FROM raw.reports GROUP BY 1 ORDER BY 1")
         facts = {t: rows(f"SELECT count(*) FROM marts.{t}")[0][0] for t in (
             "fct_funding", "fct_indicator", "fct_score", "fct_target_indicator", "fct_spend_plan",
@@ -98,8 +99,10 @@ def summary(warehouse: Path, published: Path, run_id: str) -> str:
                "nothing changed, the published warehouse stands" if run["outcome"] == "no change" else
                f"{run['findings_open']} open findings ({run['findings_new']} new); published"),
            f"Warehouse (writer): {warehouse}", f"Published copy (open this one): {published}", "",
-           "Documents: " + ", ".join(f"{n} {s}" for s, n in docs)]
+           "Documents: " + ", ".join(f"{n} {s}" for s, n in docs)
+           + (f" ({len(quarantined)} read incompletely: quarantined, left out of the marts)" if quarantined else "")]
     out += [f"  ERROR {f}: {e} (attempts {a})" for f, e, a in failed]
+    out += [f"  QUARANTINED {f}: " + "; ".join(reason.splitlines()) for f, reason in quarantined]
     out += ["Reports: " + ", ".join(f"{n} {t}" for t, n in reports), "", "Rows per table:"]
     out += [f"  marts.{t:22} {n:>6}" for t, n in facts.items()]
     out += ["", "marts.mart_office_year:", _table(columns, office_rows), "",

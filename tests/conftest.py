@@ -43,7 +43,8 @@ def query(warehouse: Path, sql: str) -> list[tuple]:
 MARTS = ["dim_department", "dim_office", "dim_project", "dim_fiscal_year", "dim_indicator",
          "fct_funding", "fct_indicator", "fct_score", "fct_target_indicator", "fct_project_budget",
          "fct_spend_plan", "mart_office_year", "mart_department_year", "mart_project_scorecard",
-         "mart_indicator_quality", "mart_target_vs_actual", "dq_findings", "mart_dq_office_year"]
+         "mart_indicator_quality", "mart_target_vs_actual", "quarantined_documents", "dq_findings",
+         "mart_dq_office_year"]
 
 
 def mart_hashes(warehouse: Path, inbox: Path | None = None) -> dict[str, str]:

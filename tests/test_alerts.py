@@ -41,8 +41,9 @@ def warehouse(tmp_path) -> Path:
     with duckdb.connect(str(path)) as con:
         con.execute(FACTS)
         con.execute("CREATE SCHEMA raw; CREATE TABLE raw.documents (source_sha256 VARCHAR, "
-                    "source_file VARCHAR, status VARCHAR, error VARCHAR); INSERT INTO raw.documents "
-                    "VALUES ('abc', '/inbox/broken.pdf', 'error', 'corrupt or truncated PDF')")
+                    "source_file VARCHAR, status VARCHAR, error VARCHAR, quarantine_reason VARCHAR); "
+                    "INSERT INTO raw.documents VALUES ('abc', '/inbox/broken.pdf', 'error', 'corrupt or truncated PDF', "
+                    "NULL), ('def', '/inbox/good.pdf', 'ok', NULL, NULL)")
     write_findings(path, run_checks(path))
     return path
 
@@ -75,3 +76,18 @@ def url_id(url):
     from orchestration.alerts import channel_id
 
     return channel_id(url)
+
+
+def test_a_quarantined_document_is_alerted_once(warehouse, receiver):
+    """A document read incompletely (quarantined) goes out once, with its reason, like an unreadable one."""
+    url, received = receiver
+    send_alerts(warehouse, [url])
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("INSERT INTO raw.documents VALUES ('ghi', '/inbox/cut.pdf', 'ok', NULL, "
+                    "'report 1 (pages 1-1): 总分 row not found: the table may be cut off')")
+    assert send_alerts(warehouse, [url]) == {f"json#{url_id(url)}": "sent"}
+    alert = received[-1]
+    assert alert["title"] == "绩效数据质量：新发现 0 条问题，0 个文件无法读取，1 个文件读取不完整（已隔离）"
+    assert "- cut.pdf：report 1 (pages 1-1): 总分 row not found: the table may be cut off" in alert["message"]
+    assert send_alerts(warehouse, [url]) == {f"json#{url_id(url)}": "nothing new"}
+    assert len(received) == 2

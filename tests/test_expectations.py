@@ -55,7 +55,7 @@ INSERT INTO marts.fct_score VALUES
     -- 城市居民最低生活保障: indicator weights sum to 100 under 总分 100, funding 10 dropped;
     -- split 70 / 25 / 5 like 重阳节走访慰问经费 (SE-20)
     ('sum100', 100, 95, 10, 10, 8, 100, 95, 70, 25, 5, true),
-    ('no_total', 100, NULL, 10, 10, 0, NULL, NULL, NULL, NULL, NULL, false),
+    ('no_total', NULL, NULL, 10, 10, 0, NULL, NULL, NULL, NULL, NULL, false),  -- the 总分 row not read
     -- 第五次全国经济普查: no satisfaction indicator at all (SE-09)
     ('nosurvey', 100, 100, 10, 10, 6, 90, 90, 55, 35, 0, false);
 CREATE TABLE marts.fct_spend_plan (report_id VARCHAR, month INTEGER, cumulative_amount DECIMAL(20,6),
@@ -161,7 +161,10 @@ def test_each_violation_is_one_finding(warehouse):
         ("X-01", "mart_target_vs_actual", "plan/3~-"),
         ("X-02", "fct_funding", "cut"),
     ]
-    assert {r.table: r.success for r in results} == {
+    success = {}  # a table several suites check succeeds when all of them do
+    for r in results:
+        success[r.table] = success.get(r.table, True) and r.success
+    assert success == {
         "fct_indicator": False, "fct_funding": False, "fct_score": False, "fct_spend_plan": False,
         "fct_project_budget": False, "fct_target_indicator": False, "mart_target_vs_actual": False}
 
@@ -223,4 +226,25 @@ def test_data_docs_are_built_into_the_folder(warehouse, tmp_path):
     assert (docs / "index.html").is_file()
     assert {p.parent.parent.parent.name for p in (docs / "validations").rglob("*.html")} == {
         "fct_indicator", "fct_funding", "fct_score", "fct_spend_plan", "fct_project_budget",
-        "fct_target_indicator", "mart_target_vs_actual", "initial_vs_approved"}
+        "fct_target_indicator", "mart_target_vs_actual", "initial_vs_approved", "department_printed",
+        "budget_unit_printed"}
+
+
+def test_an_unscored_report_is_a_state_and_a_missing_department_a_finding(warehouse):
+    """Every 得分 cell left empty (总分 printed with its 分值 only) is no SE-24 (the row was read) and
+    no SE-07, nor is a template without 分值 and 总分 (no SE-24, SE-05, SE-20); a report that prints
+    no 主管部门 is the document's finding SE-25, not a failure."""
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("INSERT INTO staging.int_reports (report_id, department) VALUES ('unscored', '某部门'), "
+                    "('nodept', NULL)")
+        con.execute("INSERT INTO marts.fct_score (report_id, total_weight, total_score, funding_weight, funding_score, "
+                    "indicator_count, indicator_weight_sum, indicator_score_sum, output_weight, benefit_weight, "
+                    "satisfaction_weight, has_satisfaction_indicator) VALUES "
+                    "('unscored', 100, NULL, 10, NULL, 8, 90, NULL, 50, 30, 10, true), "
+                    "('nodept', 100, 100, 10, 10, 8, 90, 90, 50, 30, 10, true), "
+                    # 专项资金绩效目标自评表: no 分值, 得分 or 总分 in the template at all
+                    "('unweighted', NULL, NULL, NULL, NULL, 6, NULL, NULL, 0, 0, 0, true)")
+        con.execute("INSERT INTO staging.int_reports (report_id, department) VALUES ('unweighted', '某部门')")
+    findings = [(f["rule_id"], f["kind"], f["report_id"]) for suite in ("fct_score", "department_printed")
+                for f in run_suite(warehouse, suite).findings if f["report_id"] in ("unscored", "nodept", "unweighted")]
+    assert findings == [("SE-25", "document", "nodept")]

@@ -25,7 +25,10 @@ def test_definitions_load():
     # one partition per document, read by one writer at a time, all of them in one run
     raw = graph.get(AssetKey(["raw", "reports"]))
     assert raw.partitions_def.name == "documents" and raw.backfill_policy.max_partitions_per_run is None
-    assert defs.get_assets_def(AssetKey(["raw", "reports"])).op.pool == "warehouse_writer"
+    # a DuckDB writer locks out every other process: each step that opens the file is in one pool,
+    # and the job runs one step at a time
+    assert [node.name for node in job.graph.node_defs if node.pool != "warehouse"] == []
+    assert job.executor_def.config_schema.resolve_config({}).value["config"]["max_concurrent"] == 1
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert {("marts/fct_indicator", "dq_contracts"), ("marts/fct_funding", "dq_contracts"),
             ("marts/fct_score", "dq_contracts")} <= checks
@@ -88,7 +91,8 @@ def violating_warehouse(tmp_path, monkeypatch):
                         .read_text(encoding="utf-8").splitlines()[0])
     indicator = record["indicators"][0]
     indicator["score"] = indicator["weight"] + 5
-    record["extraction_warnings"] = ["fiscal year not found"]
+    # a warning that leaves the report complete (a warning that a part was not read would quarantine it)
+    record["extraction_warnings"] = ["number out of range, stored as NULL: indicators[3].score = 1E+15"]
     path = tmp_path / "w.duckdb"
     with connect(path) as con:
         load_document(con, Document("x.pdf", "a" * 64, [record]), "test")
@@ -119,8 +123,10 @@ def test_violating_record_becomes_finding_and_failed_check(violating_warehouse):
     assert checks["marts/fct_indicator"] is False
 
 
-def test_broken_extraction_fails_the_blocking_check(tmp_path):
-    """Reports read without their rows are an extraction failure: a blocking check, not findings."""
+def test_only_a_reader_regression_fails_the_blocking_check(tmp_path):
+    """A document read incompletely for the first time is quarantined and the run goes on; the
+    blocking check fails only when the same content, read completely by an earlier reader version,
+    reads incompletely now. Reading it again with the new reader accepts the new reading."""
     from orchestration.assets.quality import extraction_complete
     from orchestration.definitions import defs
     from orchestration.resources import Warehouse
@@ -131,12 +137,29 @@ def test_broken_extraction_fails_the_blocking_check(tmp_path):
     assert defs.resolve_asset_graph().get_check_spec(check).blocking
 
     path = tmp_path / "w.duckdb"
-    half_read = {"report_type": "self_evaluation", "fiscal_year": 2023, "project_name": "某项目",
-                 "funding": [], "indicators": [], "source": {"file": "a.pdf", "sha256": "", "pages": [1, 1]}}
+    complete = json.loads((ROOT / "samples" / "selfeval_dahongmen_2023.expected.jsonl")
+                          .read_text(encoding="utf-8").splitlines()[0])
+    half_read = {**complete, "funding": [], "indicators": [], "total_weight": None, "total_score": None,
+                 "extraction_warnings": ["indicator table (绩效指标) not found"]}
+
+    def check():
+        result = extraction_complete(warehouse=Warehouse(path=str(path), inbox=str(tmp_path)))
+        return result.passed, result.metadata["regressions"].value, result.metadata["quarantined"].value
+
     with connect(path) as con:
-        load_document(con, Document("a.pdf", "a" * 64, [half_read]), "test")
-    result = extraction_complete(warehouse=Warehouse(path=str(path), inbox=str(tmp_path)))
-    assert not result.passed and result.metadata["incomplete"].value == 1
+        load_document(con, Document("new.pdf", "b" * 64, [half_read]), "v1")  # new and incomplete
+        load_document(con, Document("known.pdf", "a" * 64, [complete]), "v1")
+    assert check() == (True, 0, 1)
+    with connect(path) as con:  # reader v2 reads the known document incompletely: a regression
+        load_document(con, Document("known.pdf", "a" * 64, [half_read]), "v2")
+        assert con.execute("SELECT previous_version, previously_complete, quarantine_reason FROM raw.documents "
+                           "WHERE source_file = 'known.pdf'").fetchone() == (
+            "v1", True, "report 1 (pages 1-1): indicator table (绩效指标) not found; funding rows (项目资金) "
+                        "not found")
+    assert check() == (False, 1, 2)
+    with connect(path) as con:  # read again by v2 (reread: true): the new reading is accepted
+        load_document(con, Document("known.pdf", "a" * 64, [half_read]), "v2")
+    assert check() == (True, 0, 2)
 
 
 def test_inbox_leaves_out_folders_marked_skip(tmp_path):
@@ -155,9 +178,11 @@ def test_inbox_leaves_out_folders_marked_skip(tmp_path):
 
 
 def test_instance_settings_allow_one_writer(tmp_path):
-    """orchestration/dagster.yaml (what `make dagster` installs): runs queue, one writer step at a time."""
+    """orchestration/dagster.yaml (what `make dagster` installs): runs queue, and one step of the
+    `warehouse` pool runs at a time (op granularity: limits enforced on the steps of a run)."""
     shutil.copy(ROOT / "orchestration" / "dagster.yaml", tmp_path)
     with DagsterInstance.from_config(str(tmp_path)) as instance:
         config = instance.get_concurrency_config()
         assert config.run_queue_config.max_concurrent_runs == 1
         assert config.pool_config.default_pool_limit == 1
+        assert config.pool_config.pool_granularity.value == "op"

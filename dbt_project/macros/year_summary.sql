@@ -7,16 +7,18 @@ with projects as (
 
 indicators as (
     select
-        fiscal_year,
-        {{ keys | join(', ') }},
-        cast(sum(case when not is_empty_row then 1 else 0 end) as integer) as indicators,
-        -- an unscored row (未做) with points at stake is not fully scored either
-        cast(sum(case when weight > 0 and coalesce(score, 0) < weight then 1 else 0 end) as integer)
-            as indicators_not_full_score,
-        cast(sum(case when is_satisfaction and is_not_done then 1 else 0 end) as integer) as satisfaction_not_done,
-        cast(sum(case when is_quantified then 1 else 0 end) as integer) as quantified_targets
-    from {{ ref('fct_indicator') }}
-    group by fiscal_year, {{ keys | join(', ') }}
+        i.fiscal_year,
+        {% for key in keys %}i.{{ key }},{% endfor %}
+        cast(sum(case when not i.is_empty_row then 1 else 0 end) as integer) as indicators,
+        -- an unscored row (未做) with points at stake is not fully scored either; a report that prints
+        -- no 得分 at all (score_status not_scored) is unscored, not marked down: its rows are left out
+        cast(sum(case when i.weight > 0 and coalesce(i.score, 0) < i.weight and s.score_status <> 'not_scored'
+                 then 1 else 0 end) as integer) as indicators_not_full_score,
+        cast(sum(case when i.is_satisfaction and i.is_not_done then 1 else 0 end) as integer) as satisfaction_not_done,
+        cast(sum(case when i.is_quantified then 1 else 0 end) as integer) as quantified_targets
+    from {{ ref('fct_indicator') }} as i
+    inner join {{ ref('fct_score') }} as s on s.report_id = i.report_id
+    group by i.fiscal_year{% for key in keys %}, i.{{ key }}{% endfor %}
 ),
 
 ex_post as (
@@ -36,6 +38,8 @@ summary as (
         cast(min(p.total_score) as decimal(10, 2)) as min_total_score,
         cast(avg(p.total_score_recomputed) as decimal(10, 2)) as avg_total_score_recomputed,
         cast(sum(case when p.total_score >= 100 then 1 else 0 end) as integer) as projects_scored_100,
+        -- the averages above are over the projects that print a 总分; these print no 得分 at all
+        cast(sum(case when p.score_status = 'not_scored' then 1 else 0 end) as integer) as projects_not_scored,
         cast(sum(case when p.satisfaction_measured then 0 else 1 end) as integer) as projects_without_satisfaction_survey,
         cast(sum(case when p.adjustment_ratio < 0.5 or p.adjustment_ratio > 2 then 1 else 0 end) as integer)
             as projects_budget_adjusted_heavily,

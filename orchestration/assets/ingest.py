@@ -17,19 +17,19 @@ from dagster import (AssetExecutionContext, AssetSpec, BackfillPolicy, Config, D
 from extract import EXTRACTOR_VERSION
 from extract.config import ROOT
 from extract.document import Document, path_text
-from extract.load import connect, load_document, loaded_documents, raw_state, sync_inbox
+from extract.load import LOADER_VERSION, connect, load_document, loaded_documents, raw_state, sync_inbox
 from extract.pipeline import extract_files, sha256_of
 from extract.values import NORMALISER_VERSION
 
 from ..resources import DBT_PROJECT_DIR, Warehouse
 
-# What a loaded document depends on: a new extractor or normaliser re-reads every document.
-LOAD_VERSION = f"{EXTRACTOR_VERSION}+values/{NORMALISER_VERSION}"
+# What a loaded document depends on: a new extractor, normaliser or loader re-reads every document.
+LOAD_VERSION = f"{EXTRACTOR_VERSION}+values/{NORMALISER_VERSION}+load/{LOADER_VERSION}"
 RAW_TABLES = ["documents", "reports", "funding", "indicators", "indicator_values", "spend_plan", "goals"]
 # Reasons worth another try on the next run (up to Warehouse.max_attempts): the machine, not the file.
 TRANSIENT = ("parsing took longer", "parser ran out of memory", "parser crashed")
-# Every step that writes the DuckDB file: DuckDB allows one writer (limit the pool to 1).
-WRITER_POOL = "warehouse_writer"
+# Every step that opens the DuckDB file: a writer locks out every other process, readers too (limit 1).
+WAREHOUSE_POOL = "warehouse"
 
 documents_partitions = DynamicPartitionsDefinition(name="documents")
 
@@ -59,7 +59,7 @@ def published_state(warehouse: Warehouse) -> tuple[str, str] | None:
 
 
 @multi_asset(
-    group_name="ingest", partitions_def=documents_partitions, pool=WRITER_POOL,
+    group_name="ingest", partitions_def=documents_partitions, pool=WAREHOUSE_POOL,
     backfill_policy=BackfillPolicy.single_run(),
     specs=[AssetSpec(["raw", table], skippable=True,
                      description=f"raw.{table}: report records as extracted, with source file, sha256 "
@@ -119,13 +119,17 @@ def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: 
         rows = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES}
         rejected_now = con.execute("SELECT source_file, reason, attempts FROM raw.rejected_documents "
                                    "WHERE in_inbox ORDER BY 1").fetchall()
+        quarantined_now = con.execute("SELECT source_file, quarantine_reason FROM raw.documents WHERE in_inbox "
+                                      "AND status = 'ok' AND quarantine_reason IS NOT NULL ORDER BY 1").fetchall()
 
     context.instance.add_run_tags(context.run.run_id, {f"jixiao/{k}": str(v) for k, v in run.items()})
     if not changed:
         context.log.info("nothing changed since the published warehouse: models, checks and publication skipped")
         return
     metadata = {**run, "rejected": MetadataValue.md(
-        "\n".join(f"- `{f}`: {r} (attempts {a})" for f, r, a in rejected_now) or "none")}
+        "\n".join(f"- `{f}`: {r} (attempts {a})" for f, r, a in rejected_now) or "none"),
+        "quarantined": MetadataValue.md(
+            "\n".join(f"- `{f}`: {r.splitlines()[0]}" for f, r in quarantined_now) or "none")}
     for table in RAW_TABLES:
         yield MaterializeResult(asset_key=["raw", table], metadata={"rows": rows[table], **metadata})
 

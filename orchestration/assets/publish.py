@@ -16,10 +16,10 @@ from dagster import AssetExecutionContext, AssetKey, MetadataValue, asset
 from extract.load import connect, raw_state
 
 from ..resources import Warehouse
-from .ingest import WRITER_POOL, build_version
+from .ingest import WAREHOUSE_POOL, build_version
 
 
-@asset(key=["published_warehouse"], group_name="publish", pool=WRITER_POOL,
+@asset(key=["published_warehouse"], group_name="publish", pool=WAREHOUSE_POOL,
        deps=[AssetKey(["marts", "dq_findings"])],
        description="The read-only copy of the warehouse that analysts and BI tools open "
                    "(JIXIAO_PUBLISHED), replaced atomically after a successful build and checks.")

@@ -4,7 +4,8 @@
 -- actual in the same unit earns weight × min(1, actual/target) when 正向 (≥) and
 -- weight × min(1, target/actual) when 反向 (≤); an actual in words that says the target was met
 -- earns full points; anything else (基本达到, 未完成 in words, prose) keeps the printed score,
--- capped to [0, weight], because the rules leave it to the evaluator's judgement.
+-- capped to [0, weight], because the rules leave it to the evaluator's judgement — or, with the 得分
+-- cell empty, stays unscored (no score is invented).
 with indicators as (
     select
         i.*,
@@ -40,6 +41,8 @@ scored as (
             when is_comparable and target_comparator in ('<=', '<') and actual_number > 0 then 'proportional'
             when is_comparable and target_comparator = '=' and target_number > 0 and actual_number > 0 then 'proportional'
             when actual_status = 'met' then 'met'
+            -- left to the evaluator's judgement, and the 得分 cell is empty: nothing to recompute from
+            when score is null then 'unscored'
             else 'printed'
         end as score_basis
     from comparable

@@ -1,4 +1,7 @@
--- Reports of documents that were read, header fields as printed (names are resolved downstream).
+-- Reports of documents that were read completely, header fields as printed (names are resolved
+-- downstream). A document read incompletely (raw.documents.quarantine_reason, set by the loader:
+-- extract/load.py incomplete_reasons) is quarantined here, once for every model: its rows stay in
+-- raw, it is listed in marts.quarantined_documents, and no fact, dimension or mart counts it.
 select
     r.report_id,
     r.report_type,
@@ -28,4 +31,4 @@ select
     r.extraction_warnings
 from {{ source('raw', 'reports') }} as r
 inner join {{ source('raw', 'documents') }} as d
-    on d.source_sha256 = r.source_sha256 and d.status = 'ok'
+    on d.source_sha256 = r.source_sha256 and d.status = 'ok' and d.quarantine_reason is null

@@ -14,6 +14,7 @@ select
     s.min_total_score,
     s.avg_total_score_recomputed,
     s.projects_scored_100,
+    s.projects_not_scored,
     s.projects_without_satisfaction_survey,
     s.projects_budget_adjusted_heavily,
     s.projects_with_ex_post_cost_target,

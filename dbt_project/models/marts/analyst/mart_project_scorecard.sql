@@ -1,5 +1,5 @@
 -- One row per project and fiscal year (项目 × 年度) from its self-evaluation: money in yuan,
--- execution, budget adjustment, printed and recomputed totals, grades and indicator counts.
+-- execution, budget adjustment, 得分状态, printed and recomputed totals, grades and indicator counts.
 with reports as (
     select
         r.*,
@@ -42,6 +42,7 @@ select
     s.funding_score,
     s.funding_score_recomputed,
     s.weight_sum,
+    s.score_status,
     s.total_score,
     s.total_score_recomputed,
     s.total_score_difference,
