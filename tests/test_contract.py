@@ -44,3 +44,16 @@ def test_v1_records_load(tmp_path):
         for record in records:
             load_document(con, Document(record["source"]["file"], record["source"]["sha256"], [record]), "test")
         assert con.execute("SELECT count(*), count(contract_version) FROM raw.reports").fetchone() == (len(records), 0)
+
+
+def test_comparator_and_unit_columns_are_read_as_one_printed_target(tmp_path):
+    """A template with 指标性质 and 度量单位 columns ("≥" "95" "%") normalises as "≥95%" does."""
+    from extract.load import indicator_values, printed_with_columns
+
+    apart = {"level3": "满意度", "comparator": "≥", "target": "95", "unit": "%", "actual": "96"}
+    together = {"level3": "满意度", "comparator": None, "target": "≥95%", "unit": None, "actual": "96%"}
+    assert printed_with_columns(apart, "target") == "≥95%" and printed_with_columns(apart, "actual") == "96%"
+    assert indicator_values(apart, True) == indicator_values(together, True)
+    # a unit already printed in the cell is not doubled, a word comparator (定性) is not prefixed
+    assert printed_with_columns({"comparator": "定性", "target": "好", "unit": None}, "target") == "好"
+    assert printed_with_columns({"comparator": "=", "target": "100%", "unit": "%"}, "target") == "=100%"
