@@ -389,6 +389,12 @@ class SelfEvaluationBuilder(ReportBuilder):
             self.funding_columns, self.block = columns, "funding"
             self.column_headers.add(id(band))
             return True
+        inline = self.inline_goals(band)
+        if inline:  # 预期目标 | its text | 实际完成情况 | its text: labels beside their values
+            for name, text in inline.items():
+                self.goals[name].append(text)
+            self.block = None
+            return True
         goal_columns = columns_of(band, L.SE_GOAL_COLUMNS)
         if len(goal_columns) == 2:
             self.goal_columns, self.block = goal_columns, "goals"
@@ -402,6 +408,20 @@ class SelfEvaluationBuilder(ReportBuilder):
         elif self.block == "funding":
             self.read_funding_row(band)
         return True  # read again should the page break have cut a row below (the indicator header)
+
+    def inline_goals(self, band: Band) -> dict[str, str]:
+        """Goal labels with their texts in the cells to their right (a goal per row, or both in one
+        row), as opposed to labels over columns whose texts come in the rows below."""
+        found = {}
+        for i, text in enumerate(band.texts):
+            name = L.match(text, L.SE_GOAL_COLUMNS)
+            if name and i + 1 < len(band.texts):
+                value = band.texts[i + 1]
+                if not text_value(value) or self.is_frame(value):
+                    return {}  # a column header: its text is below
+                found[name] = value
+                band.used.update((i, i + 1))
+        return found
 
     def head_state(self) -> tuple:
         return (dict(self.header), set(self.seen), dict(self.funding_columns), len(self.funding),

@@ -130,3 +130,47 @@ def test_the_table_decides_the_report_type_not_the_title(tmp_path):
     record = read(word, tmp_path / "retitled_selfeval.docx")
     assert (record["report_type"], record["template"]) == ("self_evaluation", "national_selfeval")
     assert record["total_score"] == 100 and "extraction_warnings" not in record
+
+
+def sichuan_with_goals(goal_rows: list[list]) -> dict:
+    """The real Sichuan example with its goal block (the first three rows of 项目基本情况) laid out
+    another way."""
+    import json
+
+    spec = json.loads((ROOT / "samples/templates/sichuan_selfeval/qingshen_2023_fgj_gongzixing.json").read_text())
+    rows = spec["rows"]
+    start = next(i for i, row in enumerate(rows) if isinstance(row[0], dict) and row[0]["text"] == "项目基本情况")
+    spec["rows"] = rows[:start] + goal_rows + rows[start + 3:]
+    return spec
+
+
+@pytest.mark.parametrize("layout", ["columns", "one_row", "a_row_each"])
+def test_goal_blocks_in_every_layout_read_the_same(tmp_path, layout):
+    """Regression: goal blocks laid out otherwise gave the label as the value, lost the goals, or
+    appended the header words of the next row to them."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "samples" / "build"))
+    import render_templates
+
+    planned, actual = "严格执行相关政策,保障工资及时、足额发放。", "已完成。"
+    summary = [{"text": "2.项目实施内容及过程概述", "colspan": 2}, {"text": "按月发放", "colspan": 8}]
+    goal_rows = {
+        "columns": [[{"text": "项目基本情况", "rowspan": 3}, {"text": "1.项目年度目标完成情况", "colspan": 2, "rowspan": 2},
+                     {"text": "项目年度目标", "colspan": 4}, {"text": "年度目标完成情况", "colspan": 4}],
+                    [{"text": planned, "colspan": 4}, {"text": actual, "colspan": 4}], summary],
+        "one_row": [[{"text": "项目基本情况", "rowspan": 2}, {"text": "项目年度目标", "colspan": 2},
+                     {"text": planned, "colspan": 3}, {"text": "年度目标完成情况", "colspan": 2},
+                     {"text": actual, "colspan": 3}], summary],
+        "a_row_each": [[{"text": "项目基本情况", "rowspan": 3}, {"text": "项目年度目标", "colspan": 2},
+                        {"text": planned, "colspan": 8}],
+                       [{"text": "年度目标完成情况", "colspan": 2}, {"text": actual, "colspan": 8}], summary],
+    }[layout]
+    path = render_templates.render(sichuan_with_goals(goal_rows), tmp_path / f"{layout}.docx")
+    doc = extract_file(path)
+    assert doc.error is None, doc.error
+    [record] = doc.records
+    assert (record["goal_planned"], record["goal_actual"], record["implementation_summary"]) == (
+        planned, actual, "按月发放")
+    assert "extraction_warnings" not in record
+    assert [i["level3"] for i in record["indicators"]] == ["发放(缴纳)覆盖率", "足额保障率(参保率)"]
