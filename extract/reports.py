@@ -714,7 +714,7 @@ class PerformanceTargetBuilder(ReportBuilder):
             "goals_whole_period": self.whole_period,
             "goals": self.goals,
             "indicators": self.indicators,
-            "review_opinion": text_value(join_lines(self.review)),
+            "review_opinion": text_value("\n".join(self.review)),  # one line per review row
         }))
 
 

@@ -174,3 +174,20 @@ def test_goal_blocks_in_every_layout_read_the_same(tmp_path, layout):
         planned, actual, "按月发放")
     assert "extraction_warnings" not in record
     assert [i["level3"] for i in record["indicators"]] == ["发放(缴纳)覆盖率", "足额保障率(参保率)"]
+
+
+def test_review_rows_are_the_review_not_indicators(tmp_path):
+    """Regression: the 审核意见 rows under a target table were read as indicators."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(ROOT / "samples" / "build"))
+    import render_templates
+
+    spec = json.loads((ROOT / "samples/templates/target_application/xiangtan_2023_hwc_wupaoche.json").read_text())
+    spec["rows"][-1] = ["财政部门审核意见", {"text": "同意申报，按程序拨付。", "colspan": 5}]
+    spec["rows"].append(["主管部门审核意见", {"text": "同意", "colspan": 5}])
+    record = extract_file(render_templates.render(spec, tmp_path / "reviewed.docx")).records[0]
+    assert record["review_opinion"] == "同意申报，按程序拨付。\n同意"
+    assert len(record["indicators"]) == len(spec["expected"]["indicators"])
+    assert "extraction_warnings" not in record
