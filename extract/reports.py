@@ -76,7 +76,8 @@ def columns_of(band: Band, table: dict[str, list[str]], skip: set[int] = frozens
 
 
 def cells_at(band: Band, columns: Columns) -> dict[str, int]:
-    """For each column, the index of the cell of this band that lies under the column's label."""
+    """For each column, the index of the cell of this band that lies under the column's label (and
+    under no other column's)."""
     found = {}
     for name, (x0, x1) in columns.items():
         best, best_share = None, 0.5
@@ -90,6 +91,9 @@ def cells_at(band: Band, columns: Columns) -> dict[str, int]:
                     best, best_share = i, share
         if best is not None:
             found[name] = best
+    if len(found) > 1:  # a cell across two columns' labels is the value of neither: it is left unplaced
+        shared = {i for i in found.values() if list(found.values()).count(i) > 1}
+        found = {name: i for name, i in found.items() if i not in shared}
     return found
 
 

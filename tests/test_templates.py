@@ -191,3 +191,40 @@ def test_review_rows_are_the_review_not_indicators(tmp_path):
     assert record["review_opinion"] == "同意申报，按程序拨付。\n同意"
     assert len(record["indicators"]) == len(spec["expected"]["indicators"])
     assert "extraction_warnings" not in record
+
+
+def real_examples() -> list[Path]:
+    """One real example per known family (samples/templates/<family>/, docs/templates.md)."""
+    import json
+
+    examples = {}
+    for path in sorted((ROOT / "samples" / "templates").glob("*/*.json"),
+                       key=lambda p: (not json.loads(p.read_text(encoding="utf-8")).get("complete", True), p)):
+        if (L.TEMPLATES / f"{path.parent.name}.yaml").exists():
+            examples.setdefault(path.parent.name, path)  # a complete table where the family has one
+    return list(examples.values())
+
+
+@pytest.mark.parametrize("example", real_examples(), ids=lambda p: p.parent.name)
+def test_an_unknown_column_and_row_in_every_family_are_warnings(tmp_path, example):
+    """Every family's real table with a column and a row that no template prints: both are named."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(ROOT / "samples" / "build"))
+    import render_templates
+
+    spec = json.loads(example.read_text(encoding="utf-8"))
+    width, _ = render_templates.layout(spec["rows"])
+    header = next(i for i, row in enumerate(spec["rows"])
+                  if any((c if isinstance(c, str) else c["text"]) == "一级指标" for c in row))
+    for i, row in enumerate(spec["rows"]):
+        row.append({header: "考核方式", header + 1: "抽查"}.get(i, ""))
+    spec["rows"].append(["审计意见", {"text": "无异议", "colspan": width}])
+    record = extract_file(render_templates.render(spec, tmp_path / "changed.docx")).records[0]
+
+    warnings = record.get("extraction_warnings", [])
+    assert any(w.startswith("unknown column header") and "'考核方式'" in w for w in warnings), warnings
+    assert any(w.startswith("unplaced cell") and "'抽查'" in w for w in warnings), warnings
+    assert {"审计意见", "无异议"} <= {c["text"] for c in record["unplaced_cells"]}, warnings
+    assert [i["level3"] for i in record["indicators"]] == [i["level3"] for i in spec["expected"]["indicators"]]
