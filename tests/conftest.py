@@ -4,8 +4,11 @@ import contextlib
 import hashlib
 import importlib.util
 import io
+import json
 import shutil
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import duckdb
@@ -120,3 +123,25 @@ def seed_warehouse(tmp_path_factory) -> Path:
                         "targets_yanshanlu_2024": transcribed("targets_yanshanlu_2024.jsonl")},
                        warehouse, folder / "dbt_target")
     return warehouse
+
+
+@contextlib.contextmanager
+def webhook(path: str = "/hook"):
+    """(Apprise json:// url, bodies received) of a webhook served on loopback while in the block."""
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"json://127.0.0.1:{server.server_port}{path}", received
+    finally:
+        server.shutdown()

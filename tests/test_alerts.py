@@ -1,9 +1,6 @@
 """Alerts reach a real HTTP receiver started here (Apprise's json:// webhook): once per item,
 in Chinese, without the channel's secret, and a channel that is down is retried, never fatal."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import duckdb
@@ -12,27 +9,15 @@ import pytest
 from expectations.run import run_checks, write_findings
 from orchestration.alerts import send_alerts
 
+from conftest import webhook
 from test_expectations import FACTS
 
 
 @pytest.fixture
 def receiver():
     """(url, received bodies) of a local webhook."""
-    received = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"json://127.0.0.1:{server.server_port}/hook?token=s3cret", received
-    server.shutdown()
+    with webhook("/hook?token=s3cret") as hook:
+        yield hook
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import mart_hashes, query, run_pipeline
 

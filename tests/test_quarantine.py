@@ -9,13 +9,10 @@ Regression tests for two runs that published nothing: the blocking check
 
 import copy
 import dataclasses
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, query, run_pipeline
+from conftest import ROOT, query, run_pipeline, webhook
 
 HEADER = "北京市丰台区人民政府大红门街道办事处2023年度部门决算"
 
@@ -23,21 +20,8 @@ HEADER = "北京市丰台区人民政府大红门街道办事处2023年度部门
 @pytest.fixture(scope="module")
 def receiver():
     """(url, received bodies) of a local webhook (Apprise json://)."""
-    received = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"json://127.0.0.1:{server.server_port}/hook", received
-    server.shutdown()
+    with webhook() as hook:
+        yield hook
 
 
 @pytest.fixture(scope="module")
