@@ -9,6 +9,8 @@ import pytest
 from conftest import mart_hashes, query, run_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
 def test_summary_says_what_was_built(built):
     _, warehouse, summary = built
     assert "Documents: 1 error, 2 ok" in summary
