@@ -41,7 +41,9 @@ select
     (i.level1 is not null and i.level1_code is null)
         or (i.level2 is not null and i.level2_code is null) as is_unknown_label,
     coalesce(i.level3_key = i.level2_key or i.level3_key = i.level1_key, false) as is_level3_placeholder,
+    i.comparator,
     i.target,
+    i.unit,
     i.actual,
     i.weight,
     i.score,
@@ -49,6 +51,10 @@ select
     i.deviation,
     i.description,
     i.basis,
+    i.remarks,
+    i.long_term_level2,
+    i.long_term_level3,
+    i.long_term_target,
     -- A row of dashes: the 二级指标 is printed but has no indicator this year.
     (i.level3 is null and i.target is null and i.actual is null
      and i.weight is null and i.score is null) as is_empty_row,

@@ -5,16 +5,21 @@
 -- Resolution: swapped cells first (the office cell holds the name the rest of the document prints
 -- as a department); then the alias seeds, else a longer department name that ends with the printed
 -- one; then the department's name, in any of its spellings, cut from the front of the office's.
--- A target table's 预算单位 (e.g. 丰润区燕山路办事处本级) is the department's own level, 本级.
+-- A target table's 预算单位 (e.g. 丰润区燕山路办事处本级) is the department's own level, 本级; a table
+-- without that line names its department in 主管部门. A unit code printed before a name
+-- ([015001]武汉市青山区教育局, 219-池州市贵池区棠溪镇人民政府) is not part of it.
 with printed as (
     select
         report_id,
         report_type,
         source_sha256,
-        case when report_type = 'performance_target'
-             then regexp_replace(unit_name, '本级$', '') else department_as_printed end as department_printed,
+        regexp_replace(case when report_type = 'performance_target'
+                            then coalesce(regexp_replace(unit_name, '本级$', ''), department_as_printed)
+                            else department_as_printed end,
+                       '^(\[[0-9A-Za-z]+\]|【[0-9A-Za-z]+】|[0-9]{3,}-)', '') as department_printed,
         case when report_type = 'performance_target' then null
-             else implementing_unit_as_printed end as office_printed
+             else regexp_replace(implementing_unit_as_printed, '^(\[[0-9A-Za-z]+\]|【[0-9A-Za-z]+】|[0-9]{3,}-)', '')
+        end as office_printed
     from {{ ref('stg_reports') }}
 ),
 

@@ -47,6 +47,27 @@ select
     r.budget_fiscal,
     r.budget_other,
     r.purpose,
-    r.extraction_warnings
+    r.extraction_warnings,
+    r.department_as_printed,
+    r.implementing_unit_as_printed,
+    r.project_lead,
+    r.phone,
+    r.contract_version,
+    r.template,
+    r.form_code,
+    r.finance_lead,
+    r.implementation_summary,
+    r.conclusion,
+    r.problems,
+    r.improvements,
+    r.remarks,
+    r.project_attribute,
+    r.implementation_period,
+    r.goals_whole_period,
+    r.review_opinion,
+    r.budget_superior,
+    r.budget_period_total,
+    r.budget_period_fiscal,
+    r.budget_period_other
 from reports as r
 left join codes as c on c.department_key = r.department_key and c.project_name_key = r.project_name_key

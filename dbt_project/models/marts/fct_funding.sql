@@ -2,6 +2,7 @@
 select
     f.report_id,
     f.funding_source,
+    f.funding_label,
     r.fiscal_year,
     r.department_key,
     r.office_key,
@@ -19,6 +20,7 @@ select
         as execution_rate_recomputed,
     cast(case when f.initial_budget > 0 then f.annual_budget / f.initial_budget end as decimal(20, 6))
         as adjustment_ratio,
-    f.score
+    f.score,
+    f.funding_note
 from {{ ref('stg_funding') }} as f
 inner join {{ ref('int_reports') }} as r on r.report_id = f.report_id

@@ -62,6 +62,8 @@ select
     level2_code,
     indicator_code,
     target,
+    comparator,
+    unit,
     actual,
     weight,
     score,

@@ -28,7 +28,25 @@ select
     r.budget_fiscal,
     r.budget_other,
     r.purpose,
-    r.extraction_warnings
+    r.extraction_warnings,
+    -- contract v2 (docs/contract.md): null for v1 records and where the template does not print them
+    r.contract_version,
+    r.template,
+    r.form_code,
+    r.finance_lead,
+    r.implementation_summary,
+    r.conclusion,
+    r.problems,
+    r.improvements,
+    r.remarks,
+    r.project_attribute,
+    r.implementation_period,
+    r.goals_whole_period,
+    r.review_opinion,
+    r.budget_superior,
+    r.budget_period_total,
+    r.budget_period_fiscal,
+    r.budget_period_other
 from {{ source('raw', 'reports') }} as r
 inner join {{ source('raw', 'documents') }} as d
     on d.source_sha256 = r.source_sha256 and d.status = 'ok' and d.quarantine_reason is null

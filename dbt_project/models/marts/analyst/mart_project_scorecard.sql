@@ -32,6 +32,7 @@ select
     r.office_name,
     r.report_id,
     r.reports,
+    r.template,
     f.initial_budget_yuan,
     f.annual_budget_yuan,
     f.executed_yuan,
