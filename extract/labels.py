@@ -34,6 +34,7 @@ FAMILY: ContextVar[str | None] = ContextVar("FAMILY", default=None)
 # id(table) → label key → {family: field}, for every label of a table
 _OWNERS: dict[int, dict[str, dict[str, str]]] = {}
 _SECTIONS: dict[str, frozenset[str]] = {}  # family → the keys of its block labels
+_MADE_IN_CODE: list[dict] = []
 
 
 @lru_cache(maxsize=8192)  # a document repeats its labels and short cell texts on every page
@@ -52,8 +53,9 @@ def match(text: str | None, table: dict[str, list[str]]) -> str | None:
     """The field a label names, or None. Exact variants only: "指标值" must not match "指标值确定依据".
     A variant listed with its remark ("指标值（年度）") is matched with it first."""
     owners = _OWNERS.get(id(table))
-    if owners is None:  # a table made in code, not read from the families
+    if owners is None:  # a table made in code (once: it is kept, so that its id stays its own)
         owners = _OWNERS[id(table)] = {}
+        _MADE_IN_CODE.append(table)
         for name, variants in table.items():
             for variant in variants:
                 for k in {key(variant), label_key(variant)}:
@@ -139,7 +141,6 @@ SE_TOTAL = _SE["total"]
 SE_SUMMARY = _SE["summary"]
 SE_CLOSING = _SE["closing"]
 SE_FORM_CODE = _SE["form_code"]
-SE_SECTIONS = _SE["sections"]
 
 # Performance-target tables (项目绩效目标表, 绩效目标申报表 …)
 TT_HEADER = _TT["header"]
@@ -148,7 +149,6 @@ TT_SPEND_PLAN = _TT["spend_plan"]
 TT_GOAL_COLUMNS = _TT["goal_columns"]  # goals (年度目标), goals_whole_period (总体目标 / 实施期目标)
 TT_INDICATOR_COLUMNS = _TT["indicator_columns"]
 TT_REVIEW = _TT["review"]
-TT_SECTIONS = _TT["sections"]
 
 
 def recognise(report_type: str, printed: set[str], context: list[str]) -> str:

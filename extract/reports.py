@@ -33,6 +33,7 @@ _LEVEL_ENDS = ("指标", "满意度")  # how a whole 一级/二级 label ends (�
 CONTRACT_VERSION = "2"
 # a project code printed inside 项目名称: 10+ letters and digits in one run ("2022-2023 年…" is none)
 _CODE_IN_NAME = re.compile(r"^[\[【(]?([0-9A-Za-z]{10,})[\]】)]?\s*(?:[-—_:：、]\s*|(?=[\u4e00-\u9fff]))(?=\S)")
+_SE_TEXT_BLOCKS = {**L.SE_SUMMARY, **L.SE_CLOSING}  # label → the text in the cell to its right
 _TT_BUDGET = ("budget_total", "budget_fiscal", "budget_other", "budget_superior", "budget_period_total",
               "budget_period_fiscal", "budget_period_other")
 _TT_INDICATOR_FIELDS = ("level1", "level2", "level3", "description", "comparator", "target", "unit", "basis",
@@ -385,7 +386,7 @@ class SelfEvaluationBuilder(ReportBuilder):
             self.column_headers.add(id(band))
             return False
         header = self.header_values(band, L.SE_HEADER)
-        closing = self.header_values(band, {**L.SE_SUMMARY, **L.SE_CLOSING})
+        closing = self.header_values(band, _SE_TEXT_BLOCKS)
         self.header.update(header)
         self.closing.update(closing)
         columns = funding_columns_of(band)
