@@ -70,6 +70,9 @@ class PageLayout:
     tables: list[Table]
     lines: list[TextLine]  # text outside every table, top to bottom
     char_count: int = 0
+    # what the reader saw but the reports cannot hold (a hidden worksheet row with values …): each
+    # becomes an extraction warning of the reports on this page (pipeline._document)
+    warnings: list[str] = field(default_factory=list)
 
     def items(self):
         """Tables and loose lines in reading order (top to bottom)."""

@@ -29,8 +29,11 @@ from .layout import PageLayout
 from .pdf import UnreadableDocument, read_pdf
 from .reports import parse_layouts
 from .text import map_text, valid_unicode
+from .xlsx import UnreadableWorkbook, read_csv, read_xlsx
 
 LEGACY_OFFICE = {".doc", ".wps", ".et", ".xls"}
+WORKBOOKS = {".xlsx", ".xlsm"}
+ONE_PART = {".docx", ".csv", *WORKBOOKS}  # read whole by one worker (only a PDF is striped by pages)
 
 
 def sha256_of(path: Path) -> str:
@@ -42,9 +45,13 @@ def sha256_of(path: Path) -> str:
 
 
 def read_layouts(path: Path, part: int = 0, parts: int = 1) -> list[PageLayout]:
-    """The layouts of every ``parts``-th page starting at ``part`` (a Word file is one part)."""
-    if path.suffix.lower() == ".docx":
-        return read_docx(path) if part == 0 else []
+    """The layouts of every ``parts``-th page starting at ``part`` (a Word file, a workbook or a
+    CSV file is one part)."""
+    suffix = path.suffix.lower()
+    if suffix in ONE_PART:
+        if part != 0:
+            return []
+        return read_docx(path) if suffix == ".docx" else read_csv(path) if suffix == ".csv" else read_xlsx(path)
     return list(read_pdf(path, part, parts))
 
 
@@ -52,7 +59,7 @@ def _read_safely(path: Path, part: int, parts: int) -> tuple[str, object]:
     """("ok", layouts) or ("error", reason): a bad document is an outcome, not an exception."""
     try:
         return "ok", read_layouts(path, part, parts)
-    except (UnreadableDocument, UnreadableDocx) as exc:
+    except (UnreadableDocument, UnreadableDocx, UnreadableWorkbook) as exc:
         return "error", str(exc)
     except MemoryError:
         return "error", "parser ran out of memory (limit JIXIAO_PARSE_MEMORY_MB)"
@@ -77,15 +84,26 @@ def _document(name: str, sha256: str, outcomes: list[tuple[str, object]]) -> Doc
         return doc
     if not results:
         no_text = sum(layout.char_count for layout in layouts) == 0
-        doc.error = ("no text layer (image-only or scanned document; OCR is not supported)" if no_text
-                     else "no report table found (项目支出绩效自评表 / 项目绩效目标表)")
+        doc.error = ("no report table found (项目支出绩效自评表 / 项目绩效目标表)" if not no_text
+                     else "no cell with text on any visible sheet" if Path(name).suffix.lower() in ONE_PART - {".docx"}
+                     else "no text layer (image-only or scanned document; OCR is not supported)")
     for record, pages, warnings in results:
         record = map_text(record, valid_unicode)
         record["source"] = {"file": doc.file, "sha256": sha256, "pages": list(pages)}
+        warnings = [*warnings, *_layout_warnings(layouts, pages, results)]
         if warnings:
             record["extraction_warnings"] = warnings
         doc.records.append(record)
     return doc
+
+
+def _layout_warnings(layouts: list[PageLayout], pages: list[int], results: list) -> list[str]:
+    """What the reader warned about on the report's pages (a hidden worksheet row with values …);
+    a page no report is on warns every report."""
+    spans = [(first, last) for _, (first, last), _ in results]
+    return [map_text(warning, valid_unicode) for layout in layouts for warning in layout.warnings
+            if pages[0] <= layout.number <= pages[1]
+            or not any(first <= layout.number <= last for first, last in spans)]
 
 
 def _precheck(path: Path) -> tuple[str, str | None]:
@@ -165,7 +183,7 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1, ordered: bool = Tr
         while (tasks or pending) and len(running) < jobs:
             if not tasks:
                 index = pending.pop(0)
-                stripe = len(pending) + 1 < jobs and not docs[index]["path"].lower().endswith(".docx")
+                stripe = len(pending) + 1 < jobs and Path(docs[index]["path"]).suffix.lower() not in ONE_PART
                 docs[index]["parts"] = jobs if stripe else 1
                 tasks = [(index, part) for part in range(docs[index]["parts"])]
             index, part = tasks.pop(0)
