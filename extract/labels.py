@@ -151,9 +151,13 @@ TT_INDICATOR_COLUMNS = _TT["indicator_columns"]
 TT_REVIEW = _TT["review"]
 
 
-def recognise(report_type: str, printed: set[str], context: list[str]) -> str:
-    """The family whose labels the report printed most of (its title breaks a tie)."""
-    title = "".join(key(line) for line in context[-4:])
+def title_key(context: list[str]) -> str:
+    """The lines just above a table, as one key: where its title stands."""
+    return "".join(key(line) for line in context[-4:])
+
+
+def recognise(report_type: str, printed: set[str], title: str) -> str:
+    """The family whose labels the report printed most of (its title, ``title_key``, breaks a tie)."""
 
     def score(family: Family) -> tuple[int, bool]:
         return len(family.labels & printed), any(t in title for t in family.titles)

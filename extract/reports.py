@@ -92,9 +92,9 @@ def cells_at(band: Band, columns: Columns) -> dict[str, int]:
                     best, best_share = i, share
         if best is not None:
             found[name] = best
-    if len(found) > 1:  # a cell across two columns' labels is the value of neither: it is left unplaced
-        shared = {i for i in found.values() if list(found.values()).count(i) > 1}
-        found = {name: i for name, i in found.items() if i not in shared}
+    if len(set(found.values())) < len(found):  # a cell across two columns' labels is the value of
+        taken = list(found.values())          # neither: it is left unplaced
+        found = {name: i for name, i in found.items() if taken.count(i) == 1}
     return found
 
 
@@ -122,6 +122,8 @@ class ReportBuilder:
         self.label_cells: list[dict[str, Cell]] = []  # per indicator: the cells of its 一级/二级 labels
         self.joined_labels: dict[int, str] = {}  # id(cell) → its label joined across a page break
         self.printed: set[str] = set()  # the label keys of every cell: what recognises the family
+        self.title = L.title_key(context)
+        self.family = L.recognise(self.report_type, self.printed, self.title)
         self.unplaced: list[dict] = []
         self.column_headers: set[int] = set()  # id() of the bands read as column headers
         self.table = None  # the table (layout item) of the last band read
@@ -133,7 +135,8 @@ class ReportBuilder:
         self.page_turned = self.page_turned or band.page > self.pages[1]
         self.pages[1] = max(self.pages[1], band.page)
         self.printed.update(L.key(t) for t in band.texts if t)
-        family = L.FAMILY.set(L.recognise(self.report_type, self.printed, self.context))
+        self.family = L.recognise(self.report_type, self.printed, self.title)
+        family = L.FAMILY.set(self.family)
         try:
             whole = self.read(band) or band
             self.check_placed(band)
@@ -168,6 +171,19 @@ class ReportBuilder:
             return True
         return band.index == 0 and band.page > self.pages[0] and any(label.endswith(stem) for label in labels)
 
+    def labels_beside_values(self, band: Band, table: dict[str, list[str]]) -> dict[str, int]:
+        """field → index of its label cell, when every label of ``table`` in the band has its text in
+        the cell to its right; {} when one of them heads a column (nothing or a label to its right)."""
+        found = {}
+        for i, text in enumerate(band.texts):
+            name = L.match(text, table)
+            if name:
+                value = band.texts[i + 1] if i + 1 < len(band.texts) else None
+                if not text_value(value) or self.is_frame(value):
+                    return {}
+                found[name] = i
+        return found
+
     def read_line(self, text: str) -> bool:
         """A text line under the table (e.g. 项目负责人：… 财务负责人：…); True if it was read."""
         return False
@@ -188,6 +204,9 @@ class ReportBuilder:
         turned = self.page_turned
         if self.row_continues(band, cells, values, key_columns):
             return None
+        if not any(v.strip() for name, v in values.items() if name != "level1"):
+            band.used.difference_update(cells.values())  # only a 一级 cell: a row no template names
+            return None  # (审计意见 | …): its cells are reported unplaced, no indicator is made of it
         self.last_row = band
         previous = self.indicators[-1] if self.indicators else {}
         label_cells = {}
@@ -335,7 +354,7 @@ class ReportBuilder:
         if code and any(c.isdigit() for c in code.group(1)) and not record.get("project_code"):
             record["project_code"], record["project_name"] = code.group(1), name[code.end():]
         return {"contract_version": CONTRACT_VERSION,
-                "template": L.recognise(self.report_type, self.printed, self.context), **record}
+                "template": self.family, **record}
 
     def placed(self, record: dict) -> dict:
         """The record with the cells no field took, each also a warning."""
@@ -417,16 +436,10 @@ class SelfEvaluationBuilder(ReportBuilder):
     def inline_goals(self, band: Band) -> dict[str, str]:
         """Goal labels with their texts in the cells to their right (a goal per row, or both in one
         row), as opposed to labels over columns whose texts come in the rows below."""
-        found = {}
-        for i, text in enumerate(band.texts):
-            name = L.match(text, L.SE_GOAL_COLUMNS)
-            if name and i + 1 < len(band.texts):
-                value = band.texts[i + 1]
-                if not text_value(value) or self.is_frame(value):
-                    return {}  # a column header: its text is below
-                found[name] = value
-                band.used.update((i, i + 1))
-        return found
+        found = self.labels_beside_values(band, L.SE_GOAL_COLUMNS)
+        for i in found.values():
+            band.used.update((i, i + 1))
+        return {name: band.texts[i + 1] for name, i in found.items()}
 
     def head_state(self) -> tuple:
         return (dict(self.header), set(self.seen), dict(self.funding_columns), len(self.funding),
@@ -586,9 +599,7 @@ class PerformanceTargetBuilder(ReportBuilder):
         if self.read_review(band):
             return False
         goal_columns = columns_of(band, self.goal_labels)
-        if len(goal_columns) == 2 and all(L.match(band.right_of(i) or "", self.goal_labels) or
-                                          not text_value(band.right_of(i))
-                                          for i, t in enumerate(band.texts) if L.match(t, self.goal_labels)):
+        if len(goal_columns) == 2 and not self.labels_beside_values(band, self.goal_labels):
             self.goal_columns = goal_columns  # labels side by side, their texts in the rows below
             self.column_headers.add(id(band))
             return False
@@ -680,11 +691,6 @@ class PerformanceTargetBuilder(ReportBuilder):
             return  # under the review rows: no indicator any more (cells left are unplaced)
         values = self.indicator_values(band, ("basis",))
         if values is None:
-            return
-        printed = {name: text_value(band.texts[i]) for name, i in cells_at(band, self.indicator_columns).items()}
-        if not any(text for name, text in printed.items() if name != "level1"):
-            self.label_cells.pop()  # only a new 一级 cell: a row no template names, not an indicator
-            band.used.clear()
             return
         indicator = {name: text_value(values.get(name)) for name in _TT_INDICATOR_FIELDS}
         indicator["weight"] = number_value(values.get("weight"))[0]

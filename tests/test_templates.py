@@ -228,3 +228,21 @@ def test_an_unknown_column_and_row_in_every_family_are_warnings(tmp_path, exampl
     assert any(w.startswith("unplaced cell") and "'抽查'" in w for w in warnings), warnings
     assert {"审计意见", "无异议"} <= {c["text"] for c in record["unplaced_cells"]}, warnings
     assert [i["level3"] for i in record["indicators"]] == [i["level3"] for i in spec["expected"]["indicators"]]
+
+
+def test_a_goal_text_beside_a_label_over_an_empty_cell_is_not_lost(tmp_path):
+    """Regression: with one goal label beside its text and the other beside an empty cell, the row
+    was taken for column headers and the text marked as read: lost without a word."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "samples" / "build"))
+    import render_templates
+
+    planned = "严格执行相关政策,保障工资及时、足额发放。"
+    spec = sichuan_with_goals([
+        [{"text": "项目基本情况", "rowspan": 2}, {"text": "项目年度目标", "colspan": 2}, {"text": planned, "colspan": 3},
+         {"text": "年度目标完成情况", "colspan": 2}, {"text": "", "colspan": 3}],
+        [{"text": "2.项目实施内容及过程概述", "colspan": 2}, {"text": "按月发放", "colspan": 8}]])
+    record = extract_file(render_templates.render(spec, tmp_path / "half.docx")).records[0]
+    assert record["goal_planned"] is None  # the row reads as column headers over an empty row: the text is named
+    assert any(w.startswith("unknown column header") and planned in w for w in record["extraction_warnings"])
