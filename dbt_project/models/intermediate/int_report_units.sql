@@ -13,13 +13,11 @@ with printed as (
         report_id,
         report_type,
         source_sha256,
-        regexp_replace(case when report_type = 'performance_target'
-                            then coalesce(regexp_replace(unit_name, '本级$', ''), department_as_printed)
-                            else department_as_printed end,
-                       '^(\[[0-9A-Za-z]+\]|【[0-9A-Za-z]+】|[0-9]{3,}-)', '') as department_printed,
+        {{ without_unit_code("case when report_type = 'performance_target'
+                                   then coalesce(regexp_replace(unit_name, '本级$', ''), department_as_printed)
+                                   else department_as_printed end") }} as department_printed,
         case when report_type = 'performance_target' then null
-             else regexp_replace(implementing_unit_as_printed, '^(\[[0-9A-Za-z]+\]|【[0-9A-Za-z]+】|[0-9]{3,}-)', '')
-        end as office_printed
+             else {{ without_unit_code('implementing_unit_as_printed') }} end as office_printed
     from {{ ref('stg_reports') }}
 ),
 

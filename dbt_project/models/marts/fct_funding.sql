@@ -10,9 +10,9 @@ select
     f.initial_budget,
     f.annual_budget,
     f.executed,
-    cast(f.initial_budget * 10000 as decimal(20, 2)) as initial_budget_yuan,
-    cast(f.annual_budget * 10000 as decimal(20, 2)) as annual_budget_yuan,
-    cast(f.executed * 10000 as decimal(20, 2)) as executed_yuan,
+    {{ yuan('f.initial_budget') }} as initial_budget_yuan,
+    {{ yuan('f.annual_budget') }} as annual_budget_yuan,
+    {{ yuan('f.executed') }} as executed_yuan,
     f.weight,
     f.execution_rate,
     -- the national rule divides by 全年预算数 (full-year budget), not 年初预算数

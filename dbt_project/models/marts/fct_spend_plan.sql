@@ -7,7 +7,7 @@ select
     r.office_key,
     r.project_key,
     p.cumulative_amount,
-    cast(p.cumulative_amount * 10000 as decimal(20, 2)) as cumulative_amount_yuan,
+    {{ yuan('p.cumulative_amount') }} as cumulative_amount_yuan,
     p.cumulative_amount - coalesce(lag(p.cumulative_amount) over (
         partition by p.report_id order by p.month), 0) as planned_in_period,
     r.budget_total,
