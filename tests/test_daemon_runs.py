@@ -6,7 +6,8 @@ Why: launched this way, runs failed at `published_warehouse` with `IO Error: Cou
 Conflicting lock is held …` — the data-quality checks had the DuckDB file open while the publication
 wrote it. `jixiao run` and the other tests execute the steps one after another in one process, so
 they never showed it. Here two runs in a row on one warehouse must each succeed and publish, with
-their steps in separate processes and never two at a time.
+their steps in separate processes and never two at a time; the second also gets a document that
+reads incompletely, which is quarantined while the run publishes the rest.
 """
 
 import json
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 SAMPLES = ["targets_yanshanlu_2024.pdf", "selfeval_dahongmen_2023.pdf"]
 REPORTS = 15 + 40  # target tables + self-evaluations in the two samples
+PARTIAL = "daying_2023_sfj_anke_partial"  # a real table the stored page cut off before its indicators
 RUN_TIMEOUT = 15 * 60  # seconds; a run takes about two minutes on two cores
 
 
@@ -109,7 +111,7 @@ def failures(instance: DagsterInstance, run_id: str) -> str:
     return "\n".join(f"{key}: {error.to_string()[-1500:] if error else ''}" for key, error in errors) or "no step failed"
 
 
-def assert_published(daemon: Daemon, run) -> None:
+def assert_published(daemon: Daemon, run, reports: int = REPORTS) -> None:
     assert run.status == DagsterRunStatus.SUCCESS, failures(daemon.instance, run.run_id)
     run_pid, by_step = steps(daemon.instance, run.run_id)
     assert {"raw_tables", "warehouse_models", "marts__dq_findings", "published_warehouse",
@@ -122,15 +124,20 @@ def assert_published(daemon: Daemon, run) -> None:
     assert overlaps == []
     published = published_path(daemon.warehouse)
     with duckdb.connect(str(published), read_only=True) as con:
-        assert con.execute("SELECT count(*) FROM raw.reports").fetchone()[0] == REPORTS
+        assert con.execute("SELECT count(*) FROM raw.reports").fetchone()[0] == reports
         assert con.execute("SELECT outcome FROM raw.ingestion_runs WHERE run_id = ?",
                            [run.run_id]).fetchone() == ("published",)
 
 
 def test_daemon_runs_succeed_and_publish(daemon):
     assert_published(daemon, launch(daemon))  # a fresh warehouse
-    (daemon.inbox / "2024").mkdir()  # the inbox changes: a document moves into a folder
+    # the inbox changes: a document moves into a folder, and one that reads incompletely arrives
+    (daemon.inbox / "2024").mkdir()
     shutil.move(daemon.inbox / SAMPLES[0], daemon.inbox / "2024" / SAMPLES[0])
-    assert_published(daemon, launch(daemon))
+    shutil.copy(ROOT / "samples" / "templates" / "sichuan_selfeval" / f"{PARTIAL}.pdf", daemon.inbox)
+    assert_published(daemon, launch(daemon), REPORTS + 1)  # the night goes on: quarantined, not failed
     with duckdb.connect(str(published_path(daemon.warehouse)), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM raw.reports WHERE source_file LIKE '%/2024/%'").fetchone() == (15,)
+        assert con.execute("SELECT source_file FROM marts.quarantined_documents").fetchall() == [
+            (str(daemon.inbox / f"{PARTIAL}.pdf"),)]
+        assert con.execute("SELECT count(*) FROM marts.fct_score").fetchone() == (40,)
