@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install fonts dagster clean
+.PHONY: run test install system dagster clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,22 +15,29 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 ## Run the whole pipeline on the bundled sample documents into warehouse/jixiao.duckdb.
-run: $(STAMP)
+run: $(STAMP) system
 	$(BIN)/jixiao run
 
-## The fonts the tests and bench/ render PDFs with (samples/build/render_pdf.py), from Debian's packages.
-FONT_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-FONT_PACKAGES := fonts-wqy-zenhei fonts-dejavu-core
+## What the reader and the tests need from Debian's packages: the fonts bench/ and the tests render
+## PDFs with, Tesseract and its Simplified Chinese model (scans), LibreOffice (legacy .doc/.wps/.et/.xls
+## files, and the DOCX→PDF renderings in samples/build).
+SYSTEM_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+  /usr/bin/tesseract /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata /usr/bin/soffice \
+  /usr/lib/libreoffice/program/libscdlo.so
+SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-dejavu-core tesseract-ocr tesseract-ocr-chi-sim \
+  libreoffice-writer-nogui libreoffice-calc-nogui
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-fonts:
-	@missing=; for f in $(FONT_FILES); do test -f $$f || missing=1; done; \
+system:
+	@missing=; for f in $(SYSTEM_FILES); do test -e $$f || missing=1; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
-	if ! command -v apt-get >/dev/null; then echo "install the fonts WenQuanYi Zen Hei and DejaVu Sans" >&2; exit 1; fi; \
-	$(SUDO) apt-get install -y -q --no-install-recommends $(FONT_PACKAGES) >/dev/null \
-	  || { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q --no-install-recommends $(FONT_PACKAGES) >/dev/null; }
+	if ! command -v apt-get >/dev/null; then echo "install: $(SYSTEM_PACKAGES) (or your system's equivalents)" >&2; exit 1; fi; \
+	echo "installing $(SYSTEM_PACKAGES)"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$(SUDO) apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null \
+	  || { $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; }
 
 ## Run the test suite.
-test: $(STAMP) fonts
+test: $(STAMP) system
 	$(BIN)/pytest
 
 ## Open the Dagster UI on http://127.0.0.1:3000 (run history and instance settings in $DAGSTER_HOME).
