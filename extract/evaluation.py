@@ -45,8 +45,10 @@ TEMPLATES = ROOT / "samples" / "templates"
 
 
 def load_sets() -> list[dict]:
-    """The sets of sets.json, then one per real template example and rendering (samples/templates/)."""
-    sets = json.loads(SETS.read_text(encoding="utf-8"))
+    """The sets of sets.json and of each sets_<form>.json beside it (scans, workbooks, books …), then
+    one per real template example and rendering (samples/templates/)."""
+    sets = [s for path in [SETS, *sorted(SETS.parent.glob("sets_*.json"))]
+            for s in json.loads(path.read_text(encoding="utf-8"))]
     for example in sorted(TEMPLATES.glob("*/*.json")):
         spec = json.loads(example.read_text(encoding="utf-8"))
         if not (ROOT / "extract" / "templates" / f"{spec['family']}.yaml").exists():
