@@ -1,5 +1,6 @@
--- Example questions analysts ask, answered from the marts. Open the warehouse read-only
--- (duckdb -readonly warehouse/jixiao.duckdb) and paste one query. Each query is run by
+-- Example questions analysts ask, answered from the marts. Open the published copy read-only
+-- (duckdb -readonly warehouse/published/jixiao.duckdb; never warehouse/jixiao.duckdb, which the
+-- pipeline writes and locks while it runs) and paste one query. Each query is run by
 -- tests/test_queries.py against the sample warehouse. Money in yuan (元), rates as fractions.
 
 -- name: offices_by_execution

@@ -45,18 +45,8 @@ ON CONFLICT (finding_id) DO UPDATE SET
 """
 # What makes two runs' findings the same finding: the contract and the row it is about.
 IDENTITY = ["rule_id", "table_name", "row_key", "expected"]
-# Findings counted per office, year, rule and severity; a view, so it follows every merge.
-DQ_OFFICE_YEAR = """
-CREATE OR REPLACE VIEW marts.mart_dq_office_year AS
-SELECT r.fiscal_year, r.office_key, r.department AS department_name, r.office_name,
-       f.rule_id, f.severity, f.kind,
-       count(*) FILTER (WHERE f.status = 'open') AS open_findings,
-       count(*) FILTER (WHERE f.status = 'resolved') AS resolved_findings,
-       count(DISTINCT f.report_id) FILTER (WHERE f.status = 'open') AS reports_with_open_findings
-FROM marts.dq_findings AS f
-LEFT JOIN staging.int_reports AS r ON r.report_id = f.report_id
-GROUP BY ALL
-"""
+# marts.mart_dq_office_year, which counts them per office and year, is a dbt model (a view on this
+# table): dbt_project/models/marts/analyst/mart_dq_office_year.sql.
 
 
 @dataclass
@@ -116,8 +106,15 @@ def finding_id(finding: dict) -> str:
 
 
 def _report_context(con) -> dict[str, tuple]:
-    return {row[0]: row[1:] for row in con.execute(
+    context = {row[0]: row[1:] for row in con.execute(
         f"SELECT report_id, {', '.join(CONTEXT_COLUMNS)} FROM staging.int_reports").fetchall()}
+    # department-level reports (部门整体…) name their department where a project report names its office
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'staging' "
+                   "AND table_name = 'int_department_reports'").fetchone()[0]:
+        context.update({row[0]: row[1:] for row in con.execute(
+            "SELECT report_id, source_file, page_first, page_last, fiscal_year, NULL, department "
+            "FROM staging.int_department_reports").fetchall()})
+    return context
 
 
 def write_findings(warehouse: Path, results: list[SuiteResult]) -> int:
@@ -142,7 +139,6 @@ def write_findings(warehouse: Path, results: list[SuiteResult]) -> int:
             if rows:
                 con.executemany(f"INSERT INTO new_findings VALUES ({', '.join('?' * len(rows[0]))})", rows)
                 con.execute(MERGE_FINDINGS, {"now": now})
-            con.execute(DQ_OFFICE_YEAR)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

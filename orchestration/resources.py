@@ -13,7 +13,7 @@ from extract.config import ROOT, inbox_path, published_path, warehouse_path
 from extract.document import path_text
 
 DBT_PROJECT_DIR = ROOT / "dbt_project"
-DOCUMENT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xlsm", ".csv", ".doc", ".wps", ".xls", ".et"}  # legacy ones: named, not read
+DOCUMENT_SUFFIXES = {".pdf", ".docx", ".xlsx", ".xlsm", ".csv", ".doc", ".wps", ".xls", ".et"}  # legacy ones: converted by LibreOffice
 SKIP_MARKER = ".jixiao-skip"
 
 

@@ -36,6 +36,63 @@ def test_definitions_load():
     assert AssetKey(["raw", "reports"]) in graph.get(AssetKey(["staging", "stg_reports"])).parent_keys
 
 
+def test_the_ui_tells_the_story():
+    """Named groups (never `default`), keys by layer, kinds and owners on every asset of the job."""
+    from orchestration.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    job = {k for k in defs.resolve_job_def("warehouse_job").asset_layer.executable_asset_keys}
+    nodes = {k.to_user_string(): graph.get(k) for k in job}
+    groups = {key: node.group_name for key, node in nodes.items()}
+    assert groups["raw/reports"] == "ingest" and groups["staging/stg_reports"] == "staging"
+    assert groups["intermediate/int_reports"] == "intermediate" and groups["staging/office_aliases"] == "staging"
+    assert groups["marts/fct_score"] == groups["marts/dim_office"] == groups["marts/quarantined_documents"] == "facts"
+    assert groups["marts/mart_office_year"] == groups["marts/mart_dq_office_year"] == "marts"
+    assert groups["marts/dq_findings"] == "quality"
+    assert groups["published_warehouse"] == groups["marts_workbook"] == "publish"
+    assert "default" not in set(groups.values())
+    # int_* models are no staging models, whatever schema they are built in
+    assert not [k for k in nodes if k.startswith("staging/int_")]
+    assert {k for k in nodes if k.startswith("intermediate/")} >= {"intermediate/int_reports", "intermediate/int_indicators"}
+    assert {k: n.owners for k, n in nodes.items() if n.owners != ["team:data-engineering"]} == {}
+    assert {k for k, n in nodes.items() if not n.kinds} == set()
+    assert {"dbt", "duckdb"} <= nodes["marts/fct_score"].kinds and "excel" in nodes["marts_workbook"].kinds
+    # raw.goals feeds the target tables' facts; mart_dq_office_year is a dbt model on the findings
+    assert AssetKey(["raw", "goals"]) in graph.get(AssetKey(["staging", "stg_goals"])).parent_keys
+    assert AssetKey(["staging", "stg_goals"]) in graph.get(AssetKey(["marts", "fct_project_budget"])).parent_keys
+    assert AssetKey(["marts", "dq_findings"]) in graph.get(AssetKey(["marts", "mart_dq_office_year"])).parent_keys
+    assert AssetKey(["marts", "mart_dq_office_year"]) in graph.get(AssetKey(["published_warehouse"])).parent_keys
+    assert AssetKey(["published_warehouse"]) in graph.get(AssetKey(["marts_workbook"])).parent_keys
+
+
+def test_a_raw_partition_shows_its_own_rows(tmp_path):
+    from dagster import materialize
+
+    from orchestration.assets.ingest import raw_tables
+    from orchestration.automation import all_documents, sync_partitions
+    from orchestration.resources import Warehouse
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("selfeval_dahongmen_2023.pdf", "targets_yanshanlu_2024.pdf"):
+        shutil.copy(ROOT / "samples" / name, inbox / name)
+    warehouse = Warehouse(path=str(tmp_path / "w.duckdb"), inbox=str(inbox))
+    with DagsterInstance.ephemeral() as instance:
+        keys = sync_partitions(instance, warehouse)
+        result = materialize([raw_tables], instance=instance, resources={"warehouse": warehouse},
+                             tags=all_documents(keys))
+    rows = {(m.asset_key.to_user_string(), m.partition): m.metadata
+            for m in result.asset_materializations_for_node("raw_tables")}
+    own = {key: metadata["dagster/row_count"].value for key, metadata in rows.items()}
+    assert own[("raw/reports", "selfeval_dahongmen_2023.pdf")] == 40
+    assert own[("raw/reports", "targets_yanshanlu_2024.pdf")] == 15
+    assert own[("raw/documents", "targets_yanshanlu_2024.pdf")] == 1
+    assert own[("raw/spend_plan", "selfeval_dahongmen_2023.pdf")] == 0  # a self-evaluation has no spending plan
+    assert own[("raw/spend_plan", "targets_yanshanlu_2024.pdf")] > 0
+    # the whole table's count is there too, under its own name
+    assert rows[("raw/reports", "targets_yanshanlu_2024.pdf")]["table_rows"].value == 55
+
+
 def test_inbox_sensor_fires_on_change_only(tmp_path):
     from orchestration.automation import inbox_sensor
     from orchestration.resources import Warehouse
@@ -118,6 +175,14 @@ def test_violating_record_becomes_finding_and_failed_check(violating_warehouse):
                            "WHERE rule_id IN ('SE-06', 'EX-01') ORDER BY rule_id").fetchall()
     assert rows == [("EX-01", "WARN", "extraction", "aaaaaaaaaaaaaaaa-001", "1"),
                     ("SE-06", "HARD", "document", "aaaaaaaaaaaaaaaa-001/1", "5")]
+    # each model's materialisation carries its row count; a mart's, a preview of its rows
+    built = {m.asset_key.to_user_string(): m.metadata for m in result.asset_materializations_for_node("warehouse_models")}
+    assert built["marts/fct_indicator"]["dagster/row_count"].value == len(record["indicators"])
+    preview = built["marts/fct_indicator"]["preview"].value
+    assert len(preview.records) == min(10, len(record["indicators"]))
+    assert {r.data["report_id"] for r in preview.records} == {"aaaaaaaaaaaaaaaa-001"}
+    assert "indicator_code" in {c.name for c in preview.schema.columns}
+    assert built["intermediate/int_reports"]["dagster/row_count"].value == 1 and "preview" not in built["intermediate/int_reports"]
     checks = {e.asset_check_key.asset_key.to_user_string(): e.passed
               for e in result.get_asset_check_evaluations()}
     assert checks["marts/fct_indicator"] is False
@@ -172,9 +237,11 @@ def test_inbox_leaves_out_folders_marked_skip(tmp_path):
     (tmp_path / "eval" / ".jixiao-skip").write_text("")
     warehouse = Warehouse(path=str(tmp_path / "w.duckdb"), inbox=str(tmp_path))
     assert [p.relative_to(tmp_path).as_posix() for p in warehouse.documents()] == ["2023/b.docx", "a.pdf"]
-    # the bundled samples: the two sample publications, not the evaluation sets
+    # the bundled samples: the sample publications (and the Tangshan one's department goals), not the
+    # evaluation sets
     bundled = Warehouse(path=str(tmp_path / "w.duckdb"), inbox=str(ROOT / "samples"))
-    assert [p.name for p in bundled.documents()] == ["selfeval_dahongmen_2023.pdf", "targets_yanshanlu_2024.pdf"]
+    assert [p.name for p in bundled.documents()] == ["department_goals_yanshanlu_2024.pdf",
+                                                     "selfeval_dahongmen_2023.pdf", "targets_yanshanlu_2024.pdf"]
 
 
 def test_instance_settings_allow_one_writer(tmp_path):

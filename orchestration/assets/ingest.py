@@ -25,11 +25,14 @@ from ..resources import DBT_PROJECT_DIR, Warehouse
 
 # What a loaded document depends on: a new extractor, normaliser or loader re-reads every document.
 LOAD_VERSION = f"{EXTRACTOR_VERSION}+values/{NORMALISER_VERSION}+load/{LOADER_VERSION}"
-RAW_TABLES = ["documents", "reports", "funding", "indicators", "indicator_values", "spend_plan", "goals"]
+RAW_TABLES = ["documents", "reports", "funding", "indicators", "indicator_values", "spend_plan", "goals",
+              "department_reports", "department_subgoals", "department_funding", "department_indicators"]
 # Reasons worth another try on the next run (up to Warehouse.max_attempts): the machine, not the file.
 TRANSIENT = ("parsing took longer", "parser ran out of memory", "parser crashed")
 # Every step that opens the DuckDB file: a writer locks out every other process, readers too (limit 1).
 WAREHOUSE_POOL = "warehouse"
+# Who answers for every asset (Dagster owners: an e-mail address or team:<name>).
+OWNERS = ["team:data-engineering"]
 
 documents_partitions = DynamicPartitionsDefinition(name="documents")
 
@@ -61,7 +64,7 @@ def published_state(warehouse: Warehouse) -> tuple[str, str] | None:
 @multi_asset(
     group_name="ingest", partitions_def=documents_partitions, pool=WAREHOUSE_POOL,
     backfill_policy=BackfillPolicy.single_run(),
-    specs=[AssetSpec(["raw", table], skippable=True,
+    specs=[AssetSpec(["raw", table], skippable=True, kinds={"python", "duckdb"}, owners=OWNERS,
                      description=f"raw.{table}: report records as extracted, with source file, sha256 "
                                  "and pages; one partition per inbox document (its path in the inbox).")
            for table in RAW_TABLES],
@@ -108,7 +111,9 @@ def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: 
         changes = sync_inbox(con, {names[k]: sha[k] for k in inbox},
                              keep_removed=os.environ.get("JIXIAO_KEEP_REMOVED", "1") != "0")
         state, version = raw_state(con), build_version()
-        changed = published_state(warehouse) != (state, version)
+        # a published copy without its current workbook (deleted, or written before there was one) is no
+        # finished publication either
+        changed = published_state(warehouse) != (state, version) or not _workbook_is_current(warehouse)
         run = {"documents_seen": len(inbox), **{f"documents_{k}": n for k, n in counts.items()},
                "documents_rejected": rejected, "documents_removed": changes["removed"],
                "reports_loaded": reports}
@@ -117,6 +122,7 @@ def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: 
             f"build_version, outcome) VALUES (?, ?, {', '.join('?' for _ in run)}, ?, ?, ?)",
             [context.run.run_id, started, *run.values(), state, version, "loaded" if changed else "no change"])
         rows = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES}
+        own_rows = {t: partition_rows(con, t) for t in RAW_TABLES}
         rejected_now = con.execute("SELECT source_file, reason, attempts FROM raw.rejected_documents "
                                    "WHERE in_inbox ORDER BY 1").fetchall()
         quarantined_now = con.execute("SELECT source_file, quarantine_reason FROM raw.documents WHERE in_inbox "
@@ -131,7 +137,32 @@ def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: 
         "quarantined": MetadataValue.md(
             "\n".join(f"- `{f}`: {r.splitlines()[0]}" for f, r in quarantined_now) or "none")}
     for table in RAW_TABLES:
-        yield MaterializeResult(asset_key=["raw", table], metadata={"rows": rows[table], **metadata})
+        # each document's partition shows its own rows; the whole table's count is table_rows
+        for key in context.partition_keys:
+            context.add_asset_metadata({"dagster/row_count": own_rows[table].get(names.get(key, key), 0)},
+                                       asset_key=["raw", table], partition_key=key)
+        yield MaterializeResult(asset_key=["raw", table], metadata={"table_rows": rows[table], **metadata})
+
+
+def partition_rows(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
+    """Rows of ``raw.<table>`` per source file: its own ``source_file``, or that of the report its
+    ``report_id`` belongs to (project or department-level report)."""
+    columns = {c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE "
+                                         "table_schema = 'raw' AND table_name = ?", [table]).fetchall()}
+    if "source_file" in columns:
+        return dict(con.execute(f"SELECT source_file, count(*) FROM raw.{table} GROUP BY 1").fetchall())
+    reports = " UNION ALL ".join(
+        f"SELECT report_id, source_file FROM raw.{t}" for t in ("reports", "department_reports")
+        if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
+                       "AND table_name = ?", [t]).fetchone()[0])
+    return dict(con.execute(f"SELECT r.source_file, count(*) FROM raw.{table} AS t "
+                            f"JOIN ({reports}) AS r USING (report_id) GROUP BY 1").fetchall())
+
+
+def _workbook_is_current(warehouse: Warehouse) -> bool:
+    from .publish import workbook_is_current
+
+    return workbook_is_current(warehouse)
 
 
 def _why_read(loaded: tuple | None, reread: bool, max_attempts: int) -> str | None:

@@ -16,11 +16,12 @@ from dagster import AssetExecutionContext, AssetKey, MetadataValue, asset
 from extract.load import connect, raw_state
 
 from ..resources import Warehouse
-from .ingest import WAREHOUSE_POOL, build_version
+from .ingest import OWNERS, WAREHOUSE_POOL, build_version
 
 
 @asset(key=["published_warehouse"], group_name="publish", pool=WAREHOUSE_POOL,
-       deps=[AssetKey(["marts", "dq_findings"])],
+       deps=[AssetKey(["marts", "dq_findings"]), AssetKey(["marts", "mart_dq_office_year"])],
+       kinds={"duckdb"}, owners=OWNERS,
        description="The read-only copy of the warehouse that analysts and BI tools open "
                    "(JIXIAO_PUBLISHED), replaced atomically after a successful build and checks.")
 def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> None:
@@ -44,6 +45,34 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) ->
                                                    "jixiao/findings_new": str(findings_new)})
     context.add_output_metadata({"path": MetadataValue.path(str(warehouse.published_path)),
                                  "findings_open": findings_open, "findings_new": findings_new})
+
+
+@asset(key=["marts_workbook"], group_name="publish", pool=WAREHOUSE_POOL, deps=[AssetKey(["published_warehouse"])],
+       kinds={"excel", "python"}, owners=OWNERS,
+       description="The Excel workbook beside the published warehouse (jixiao.xlsx): one sheet per mart with "
+                   "Chinese headers, number formats, frozen headers and filters, and a README sheet from the dbt "
+                   "catalogue; written from the published copy, atomically, after every publication.")
+def marts_workbook(context: AssetExecutionContext, warehouse: Warehouse) -> None:
+    from ..export import export
+
+    target = workbook_path(warehouse)
+    rows = export(warehouse.published_path, xlsx=target)
+    context.add_output_metadata({"path": MetadataValue.path(str(target)),
+                                 "url": MetadataValue.url(target.as_uri()),
+                                 "sheets": len(rows), "dagster/row_count": sum(rows.values()),
+                                 "rows_per_sheet": MetadataValue.md("\n".join(
+                                     f"- {name}: {n}" for name, n in rows.items()))})
+
+
+def workbook_path(warehouse: Warehouse) -> Path:
+    """The workbook beside the published copy, same name: warehouse/published/jixiao.xlsx."""
+    return warehouse.published_path.with_suffix(".xlsx")
+
+
+def workbook_is_current(warehouse: Warehouse) -> bool:
+    """The workbook exists and was written from the published copy as it is now."""
+    workbook = workbook_path(warehouse)
+    return workbook.exists() and workbook.stat().st_mtime >= warehouse.published_path.stat().st_mtime
 
 
 def publish(source: Path, target: Path, run_id: str | None = None) -> None:

@@ -8,13 +8,15 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext
                      MetadataValue, asset, asset_check)
 
 from ..resources import Warehouse
-from .ingest import WAREHOUSE_POOL
+from .ingest import OWNERS, WAREHOUSE_POOL
 
 FACTS = ["fct_funding", "fct_indicator", "fct_score", "fct_spend_plan", "fct_project_budget",
-         "fct_target_indicator", "mart_target_vs_actual"]
+         "fct_target_indicator", "mart_target_vs_actual",
+         "fct_department_goal", "fct_department_self_evaluation", "fct_department_indicator"]
 
 
 @asset(key=["marts", "dq_findings"], group_name="quality", pool=WAREHOUSE_POOL,
+       kinds={"python", "great_expectations", "duckdb"}, owners=OWNERS,
        deps=[AssetKey(["marts", fact]) for fact in FACTS],
        description="Every failed data-quality contract, one row per offending fact row "
                    "(rule, severity, kind, report, observed, expected).")
@@ -58,6 +60,7 @@ dq_checks = [_contracts_check(fact) for fact in FACTS]
 
 
 @asset(key=["marts", "dq_alerts"], group_name="quality", deps=[AssetKey(["published_warehouse"])], pool=WAREHOUSE_POOL,
+       kinds={"python", "apprise"}, owners=OWNERS,
        description="New findings, unreadable and quarantined documents sent once to the channels in "
                    "JIXIAO_ALERT_URLS (Apprise); a failing channel is retried next run, never fails it.")
 def dq_alerts(context: AssetExecutionContext, warehouse: Warehouse) -> None:

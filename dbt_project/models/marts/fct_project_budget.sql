@@ -1,6 +1,6 @@
 -- Budgets of target tables (项目绩效目标表): one row per report, 万元 as printed and yuan.
 select
-    report_id,
+    r.report_id,
     fiscal_year,
     department_key,
     office_key,
@@ -31,8 +31,15 @@ select
     {{ yuan('budget_period_fiscal') }} as budget_period_fiscal_yuan,
     {{ yuan('budget_period_other') }} as budget_period_other_yuan,
     purpose,
+    g.annual_goals,
     goals_whole_period,
     review_opinion,
     extraction_warnings
-from {{ ref('int_reports') }}
+from {{ ref('int_reports') }} as r
+-- the year's numbered 绩效目标 lines (raw.goals), one a line as goals_whole_period holds its own
+left join (
+    select report_id, string_agg(goal, chr(10) order by goal_index) as annual_goals
+    from {{ ref('stg_goals') }}
+    group by report_id
+) as g on g.report_id = r.report_id
 where report_type = 'performance_target'
