@@ -191,6 +191,32 @@ def _target_changes(df: pd.DataFrame) -> pd.DataFrame:
 
 # 指标值确定依据 (财预〔2021〕101号): the standards, and the local words that map onto them
 # (年初计划 → 计划标准, 文件要求 → 计划标准, 经验标准 → 其他). 调查问卷 is a method, not a standard.
+def _department_goals(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    # a comparator read from the sentence with no number beside it: our reading, not the document
+    df["comparator_without_value"] = (df["indicator_comparator"].notna() & df["indicator_value"].isna()).astype(float)
+    df["percent_value"] = df["indicator_value"].where(df["indicator_unit_family"] == "percent")
+    df["unquantified"] = (~df["is_quantified"].astype(bool)).astype(float)
+    return df
+
+
+def _department_self_evaluations(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["funding_score_minus_weight"] = df["funding_score"] - df["funding_weight"]
+    df["total_difference"] = (df["total_score"] - (df["funding_score"].fillna(0) + df["indicator_score_sum"].fillna(0))
+                              ).where(df["indicator_count"] > 0)
+    df["income_items_minus_total"] = df["income_items_sum"] - df["income_total"]
+    df["expense_items_minus_total"] = df["expense_items_sum"] - df["expense_total"]
+    df["extraction_warning_count"] = _warning_count(df)
+    return df
+
+
+def _department_indicators(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["score_minus_weight"] = df["score"] - df["weight"]
+    return df
+
+
 BASES = ["计划标准", "行业标准", "历史标准", "预算支出标准", "成本标准", "其他", "年初计划", "文件要求", "经验标准"]
 
 BETWEEN = "ExpectColumnValuesToBeBetween"
@@ -360,4 +386,53 @@ SUITES = [
                  "未填写预算单位", "the table prints no 预算单位 (budget unit)",
                  NOT_NULL),
     ], query=DEPARTMENT_OF.format(fact="fct_project_budget"), name="budget_unit_printed"),
+    # Department-level reports (部门整体绩效目标, 部门整体支出绩效自评表)
+    Suite("fct_department_goal", ["report_id", "subgoal_index"], _department_goals, [
+        Contract("DG-01", "HARD", "document", "subgoal_name",
+                 "分项绩效目标没有名称", "a sub-goal (分项绩效目标) has no name",
+                 NOT_NULL),
+        Contract("DG-02", "HARD", "document", "subgoal_goal",
+                 "分项绩效目标没有绩效目标内容", "a sub-goal states no 绩效目标 text",
+                 NOT_NULL),
+        Contract("DG-03", "HARD", "extraction", "comparator_without_value",
+                 "读到比较符却未读到指标值", "a comparator was read from the 绩效指标 without a numeric value",
+                 BETWEEN, {"max_value": 0}),
+        Contract("DG-04", "HARD", "document", "percent_value",
+                 "百分比指标值超过100%", "a percentage in a 绩效指标 is above 100%",
+                 BETWEEN, {"max_value": 100}),
+        Contract("DG-05", "WARN", "document", "unquantified",
+                 "绩效指标没有可衡量的指标值", "the 绩效指标 states no measurable value",
+                 BETWEEN, {"max_value": 0}),
+    ], reads=["indicator_comparator", "indicator_value", "indicator_unit_family", "is_quantified"]),
+    Suite("fct_department_self_evaluation", ["report_id"], _department_self_evaluations, [
+        Contract("DS-01", "HARD", "document", "total_score",
+                 "部门整体自评总分不在0至100之间", "the department's total score is outside 0–100",
+                 BETWEEN, {"min_value": 0, "max_value": 100}),
+        Contract("DS-02", "HARD", "document", "funding_score_minus_weight",
+                 "预算执行得分超过分值", "the budget-execution score is above its weight",
+                 BETWEEN, {"max_value": 0}),
+        Contract("DS-03", "HARD", "document", "total_difference",
+                 "总分得分不等于执行率得分与各指标得分之和",
+                 "the total score differs from the funding score plus the indicator scores",
+                 BETWEEN, {"min_value": -0.5, "max_value": 0.5}, "±0.5 points"),
+        Contract("DS-04", "HARD", "document", "income_items_minus_total",
+                 "按收入性质分各项之和不等于其合计", "the 按收入性质分 items do not add up to their total",
+                 BETWEEN, {"min_value": -0.005, "max_value": 0.005}, "±0.005 万元"),
+        Contract("DS-04", "HARD", "document", "expense_items_minus_total",
+                 "按支出性质分各项之和不等于其合计", "the 按支出性质分 items do not add up to their total",
+                 BETWEEN, {"min_value": -0.005, "max_value": 0.005}, "±0.005 万元"),
+        Contract("DS-05", "HARD", "extraction", "indicator_count",
+                 "未读到任何绩效指标", "no indicator row was read",
+                 BETWEEN, {"min_value": 1}),
+        EXTRACTION_WARNINGS,
+    ], reads=["funding_score", "funding_weight", "total_score", "indicator_score_sum", "indicator_count",
+        "income_items_sum", "income_total", "expense_items_sum", "expense_total", "extraction_warnings"]),
+    Suite("fct_department_indicator", ["report_id", "indicator_index"], _department_indicators, [
+        Contract("DS-06", "HARD", "document", "score_minus_weight",
+                 "指标得分超过分值", "an indicator's score is above its weight",
+                 BETWEEN, {"max_value": 0}),
+        Contract("DS-06", "HARD", "document", "score",
+                 "指标得分为负数", "an indicator's score is negative",
+                 BETWEEN, {"min_value": 0}),
+    ], reads=["score", "weight"]),
 ]

@@ -7,6 +7,8 @@ compared depends on how its document was made:
   expected records know (rendered by ``samples/build/render_pdf.py``);
 - ``content``: every field but ``source`` — the page breaks are the producer's (Word, LibreOffice);
 - ``content_no_spaces``: as ``content``, no space compared (a cell of dot leaders, broken anywhere);
+- a set with ``min_f1`` (a scan read by OCR, ``sets_scans.json``) is compared by its field F1
+  (``score``/``f1``), which must reach ``min_f1``, instead of field by field;
 - ``content_cjk_spaces``: as ``content``, and a space next to a CJK character is not compared.
   LibreOffice breaks lines at such spaces (``每人 1000 元`` wrapped after ``每人``), and the
   contract's rule for undoing a wrap joins CJK with no space, so the space is gone from the page.
@@ -36,9 +38,12 @@ GROUPS = {  # a target table's header fields count in target_header
     "target_header": ["unit_code", "unit_name", "budget_total", "budget_fiscal",
                       "budget_other", "purpose", "project_attribute", "implementation_period", "budget_superior",
                       "budget_period_total", "budget_period_fiscal", "budget_period_other"],
+    # department-level reports (部门整体绩效目标, 部门整体支出绩效自评表)
+    "department_header": ["overall_goal"],  # and unit_name (listed under target_header)
 }
 LISTS = {"funding": "funding", "indicators": "indicators", "spend_plan": "target_plan", "goals": "target_goals",
-         "goals_whole_period": "target_goals"}
+         "goals_whole_period": "target_goals", "subgoals": "department_subgoals",
+         "funding_by_income": "department_funding", "funding_by_expense": "department_funding"}
 
 
 TEMPLATES = ROOT / "samples" / "templates"
@@ -135,6 +140,8 @@ def field_slots(record: dict) -> dict[tuple, object]:
     for group, names in GROUPS.items():
         for name in names:
             if name in record:
+                if record["report_type"].startswith("department_") and group == "target_header":
+                    group = "department_header"  # unit_name: the department's, not a target table's
                 slots[("target_header" if is_target and group == "header" else group, name)] = record[name]
     for name, group in LISTS.items():
         items = record.get(name)

@@ -23,7 +23,8 @@ from .text import label_key
 
 TEMPLATES = Path(__file__).with_name("templates")
 # What a family file may hold: tables of field → labels, and lists of labels.
-TABLES = ("header", "funding_columns", "funding_rows", "goal_columns", "indicator_columns", "summary", "closing")
+TABLES = ("header", "funding_columns", "funding_rows", "goal_columns", "indicator_columns", "summary", "closing",
+          "headings", "subgoal_fields", "funding_breakdowns")  # the last three: department-level reports
 LISTS = ("titles", "form_code", "funding_row_header", "total", "sections", "purpose", "spend_plan", "review")
 
 _REMARK = re.compile(r"[(][^)]*[)]")  # after NFKC, full-width brackets are ASCII
@@ -35,6 +36,9 @@ FAMILY: ContextVar[str | None] = ContextVar("FAMILY", default=None)
 _OWNERS: dict[int, dict[str, dict[str, str]]] = {}
 _SECTIONS: dict[str, frozenset[str]] = {}  # family → the keys of its block labels
 _MADE_IN_CODE: list[dict] = []
+# A report type read by another type's reader: its families' labels join that reader's too (the
+# 部门整体支出绩效自评表 is a self-evaluation table with a department for a project).
+READS_AS = {"department_self_evaluation": "self_evaluation"}
 
 
 @lru_cache(maxsize=8192)  # a document repeats its labels and short cell texts on every page
@@ -91,21 +95,22 @@ def _load() -> tuple[list[Family], dict[str, dict]]:
         unknown = set(spec) - {"family", "report_type", *TABLES, *LISTS}
         if unknown or spec.get("family") != path.stem:
             raise ValueError(f"{path.name}: family must be {path.stem!r}; unknown keys {sorted(unknown)}")
-        merged = union.setdefault(spec["report_type"], {})
         words = set()
-        for name in TABLES:
-            table = merged.setdefault(name, {})
-            for field, variants in (spec.get(name) or {}).items():
-                for variant in variants:
-                    _add(table, field, variant, spec["family"], f"{path.name}: {name}")
-                    words.add(key(variant))
-        for name in LISTS:
-            listed = merged.setdefault(name, [])
-            for variant in spec.get(name) or []:
-                if variant not in listed:
-                    listed.append(variant)
-                if name != "titles":
-                    words.add(key(variant))
+        for report_type in {spec["report_type"], READS_AS.get(spec["report_type"], spec["report_type"])}:
+            merged = union.setdefault(report_type, {})
+            for name in TABLES:
+                table = merged.setdefault(name, {})
+                for field, variants in (spec.get(name) or {}).items():
+                    for variant in variants:
+                        _add(table, field, variant, spec["family"], f"{path.name}: {name}")
+                        words.add(key(variant))
+            for name in LISTS:
+                listed = merged.setdefault(name, [])
+                for variant in spec.get(name) or []:
+                    if variant not in listed:
+                        listed.append(variant)
+                    if name != "titles":
+                        words.add(key(variant))
         families.append(Family(spec["family"], spec["report_type"], frozenset(words),
                                tuple(key(t) for t in spec.get("titles") or [])))
         _SECTIONS[spec["family"]] = frozenset(key(v) for v in spec.get("sections") or [])
@@ -149,6 +154,17 @@ TT_SPEND_PLAN = _TT["spend_plan"]
 TT_GOAL_COLUMNS = _TT["goal_columns"]  # goals (年度目标), goals_whole_period (总体目标 / 实施期目标)
 TT_INDICATOR_COLUMNS = _TT["indicator_columns"]
 TT_REVIEW = _TT["review"]
+
+# Department-level reports: 部门整体绩效目标 (prose), 部门整体支出绩效自评表 (a self-evaluation table)
+_DG, _DSE = _UNION["department_goals"], _UNION["department_self_evaluation"]
+DG_TITLES = _DG["titles"]
+DG_HEADINGS = _DG["headings"]  # overall_goal (总体绩效目标), subgoals (分项绩效目标)
+DG_SUBGOAL_FIELDS = _DG["subgoal_fields"]  # goal (绩效目标), indicator (绩效指标)
+DG_INDICATOR_COLUMNS = _DG["indicator_columns"]  # the table form (部门整体支出绩效目标申报表)
+DG_HEADER = _DG["header"]
+DSE_HEADER = _DSE["header"]
+DSE_TITLES = _DSE["titles"]
+DSE_FUNDING_BREAKDOWNS = _DSE["funding_breakdowns"]  # by_income (按收入性质分), by_expense (按支出性质分)
 
 
 def title_key(context: list[str]) -> str:

@@ -73,6 +73,7 @@ class PageLayout:
     # what the reader saw but the reports cannot hold (a hidden worksheet row with values …): each
     # becomes an extraction warning of the reports on this page (pipeline._document)
     warnings: list[str] = field(default_factory=list)
+    reader: str = "text"  # "ocr" when the page was a scan read by extract/ocr.py
 
     def items(self):
         """Tables and loose lines in reading order (top to bottom)."""

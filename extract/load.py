@@ -16,7 +16,7 @@ from decimal import Decimal
 import duckdb
 
 from .document import Document  # noqa: F401  (the loader's callers import it from here)
-from .values import NORMALISER_VERSION, actual_status, parse_target, parse_value
+from .values import NORMALISER_VERSION, actual_status, parse_target, parse_value, sentence_measures
 
 NUM = "DECIMAL(20, 6)"
 NUM_LIMIT = Decimal(10) ** 14  # NUM keeps 14 digits before the point
@@ -78,6 +78,8 @@ ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS budget_superior {NUM};
 ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS budget_period_total {NUM};
 ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS budget_period_fiscal {NUM};
 ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS budget_period_other {NUM};
+-- a page of the report was a scan read by OCR (source.ocr)
+ALTER TABLE raw.reports ADD COLUMN IF NOT EXISTS read_by_ocr BOOLEAN;
 CREATE TABLE IF NOT EXISTS raw.funding (
     report_id VARCHAR NOT NULL, row_index INTEGER NOT NULL, source VARCHAR NOT NULL,
     initial_budget {NUM}, annual_budget {NUM}, executed {NUM}, weight {NUM},
@@ -118,6 +120,34 @@ CREATE TABLE IF NOT EXISTS raw.goals (
     report_id VARCHAR NOT NULL, goal_index INTEGER NOT NULL, goal VARCHAR NOT NULL,
     PRIMARY KEY (report_id, goal_index)
 );
+-- Department-level reports (部门整体绩效目标, 部门整体支出绩效自评表): tables of their own, so that no
+-- project fact or mart can count them (docs/contract.md). report_id as in raw.reports.
+CREATE TABLE IF NOT EXISTS raw.department_reports (
+    report_id VARCHAR PRIMARY KEY, source_sha256 VARCHAR NOT NULL, source_file VARCHAR NOT NULL,
+    report_index INTEGER NOT NULL, page_first INTEGER NOT NULL, page_last INTEGER NOT NULL,
+    report_type VARCHAR NOT NULL, fiscal_year INTEGER, unit_name VARCHAR, template VARCHAR,
+    contract_version VARCHAR, overall_goal VARCHAR, goal_actual VARCHAR, total_weight {NUM}, total_score {NUM},
+    record_json VARCHAR NOT NULL, extractor_version VARCHAR NOT NULL, loaded_at TIMESTAMP NOT NULL,
+    extraction_warnings VARCHAR, unplaced_cells VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw.department_subgoals (
+    report_id VARCHAR NOT NULL, subgoal_index INTEGER NOT NULL, name VARCHAR, goal VARCHAR, indicator VARCHAR,
+    indicator_comparator VARCHAR, indicator_value {NUM}, indicator_unit VARCHAR, indicator_unit_family VARCHAR,
+    indicator_phrase VARCHAR, indicator_values INTEGER NOT NULL, normaliser_version VARCHAR NOT NULL,
+    PRIMARY KEY (report_id, subgoal_index)
+);
+CREATE TABLE IF NOT EXISTS raw.department_funding (
+    report_id VARCHAR NOT NULL, row_index INTEGER NOT NULL, breakdown VARCHAR NOT NULL, source VARCHAR,
+    label VARCHAR, initial_budget {NUM}, annual_budget {NUM}, executed {NUM}, weight {NUM},
+    execution_rate {NUM}, score {NUM}, amount {NUM}, note VARCHAR,
+    PRIMARY KEY (report_id, row_index)
+);
+CREATE TABLE IF NOT EXISTS raw.department_indicators (
+    report_id VARCHAR NOT NULL, indicator_index INTEGER NOT NULL,
+    level1 VARCHAR, level2 VARCHAR, level3 VARCHAR, target VARCHAR, actual VARCHAR,
+    weight {NUM}, score {NUM}, score_text VARCHAR, deviation VARCHAR,
+    PRIMARY KEY (report_id, indicator_index)
+);
 """
 
 REPORT_COLUMNS = [
@@ -131,6 +161,7 @@ REPORT_COLUMNS = [
         "project_attribute", "remarks"]),
     "unplaced_cells", *(V2_REPORT_NUMBERS := [
         "budget_superior", "budget_period_total", "budget_period_fiscal", "budget_period_other"]),
+    "read_by_ocr",
 ]
 REPORT_NUMBERS = ["total_weight", "total_score", "budget_total", "budget_fiscal", "budget_other", *V2_REPORT_NUMBERS]
 FUNDING_COLUMNS = ["initial_budget", "annual_budget", "executed", "weight", "execution_rate", "score"]
@@ -146,9 +177,21 @@ VALUE_COLUMNS = [
     "actual_status", "normaliser_version",
 ]
 CHILD_TABLES = ["funding", "indicators", "indicator_values", "spend_plan", "goals"]
+DEPARTMENT_TYPES = ("department_goals", "department_self_evaluation")
+DEPARTMENT_CHILD_TABLES = ["department_subgoals", "department_funding", "department_indicators"]
+DEPARTMENT_REPORT_COLUMNS = [
+    "report_id", "source_sha256", "source_file", "report_index", "page_first", "page_last", "report_type",
+    "fiscal_year", "unit_name", "template", "contract_version", "overall_goal", "goal_actual", "total_weight",
+    "total_score", "record_json", "extractor_version", "loaded_at", "extraction_warnings", "unplaced_cells"]
+SUBGOAL_COLUMNS = ["name", "goal", "indicator", "indicator_comparator", "indicator_value", "indicator_unit",
+                   "indicator_unit_family", "indicator_phrase", "indicator_values", "normaliser_version"]
+DEPARTMENT_FUNDING_COLUMNS = ["breakdown", "source", "label", "note", *FUNDING_COLUMNS, "amount"]
+DEPARTMENT_INDICATOR_COLUMNS = ["level1", "level2", "level3", "target", "actual", "weight", "score", "score_text",
+                                "deviation"]
 # What a loaded row depends on besides the reader and the normaliser: a new version here makes every
-# document read again (orchestration/assets/ingest.py LOAD_VERSION). 2: raw.documents.quarantine_reason.
-LOADER_VERSION = "2"
+# document read again (orchestration/assets/ingest.py LOAD_VERSION). 2: raw.documents.quarantine_reason;
+# 3: the department-level tables (raw.department_*).
+LOADER_VERSION = "3"
 
 # Reader warnings that leave a report complete (an EX-01 finding all the same): a number was read
 # that no column can hold (stored as NULL: the document's number); a header label printed without a
@@ -199,6 +242,8 @@ def incomplete_reasons(rec: dict) -> list[str]:
     A missing 主管部门 or 实施单位 is not: that is the document's own gap (finding SE-25 / TT-12).
     """
     reasons = [w for w in rec.get("extraction_warnings", []) if not COMPLETE_DESPITE.match(w)]
+    if rec["report_type"] in DEPARTMENT_TYPES:
+        return list(dict.fromkeys(reasons + department_incomplete_reasons(rec)))
     if not rec.get("indicators"):
         reasons.append("indicator table (绩效指标) not found")
     if rec["report_type"] == "self_evaluation":
@@ -223,6 +268,47 @@ def incomplete_reasons(rec: dict) -> list[str]:
     return list(dict.fromkeys(reasons))  # the reader's warning and our rule may say the same
 
 
+def department_incomplete_reasons(rec: dict) -> list[str]:
+    """What a department-level record lacks that its facts are made of: the sub-goals (部门整体绩效
+    目标), or the indicator rows and the 年度资金总额 row (部门整体支出绩效自评表); the year; the unit."""
+    reasons = []
+    if rec["report_type"] == "department_goals" and not rec.get("subgoals"):
+        reasons.append("sub-goals (分项绩效目标) not found")
+    if rec["report_type"] == "department_self_evaluation":
+        if not rec.get("indicators"):
+            reasons.append("indicator table (绩效指标) not found")
+        if "total" not in [row.get("source") for row in rec.get("funding", [])]:
+            reasons.append("funding block without its total row (年度资金总额)")
+    if rec.get("fiscal_year") is None:
+        reasons.append("fiscal year not found")
+    if not (rec.get("unit_name") or "").strip():
+        reasons.append("unit name not found")
+    return reasons
+
+
+def department_rows(rid: str, rec: dict, odd: list[str]) -> dict[str, list[list]]:
+    """The child rows of a department-level record, by raw table; a 绩效指标 sentence's value read
+    by extract/values.py (its last value; how many it states)."""
+    rows = {table: [] for table in DEPARTMENT_CHILD_TABLES}
+    for i, sub in enumerate(rec.get("subgoals", []), start=1):
+        measures = sentence_measures(sub.get("indicator"))
+        last = measures[-1] if measures else None
+        rows["department_subgoals"].append(_fit([rid, i, sub.get("name"), sub.get("goal"), sub.get("indicator"), *(
+            [last.comparator, last.value_num, last.unit, last.unit_family, last.raw] if last else [None] * 5),
+            len(measures), NORMALISER_VERSION], f"subgoals[{i}]", SUBGOAL_COLUMNS, odd))
+    funding = [("total", row) for row in rec.get("funding", [])] + [
+        (name, row) for name in ("by_income", "by_expense") for row in rec.get(f"funding_{name}", [])]
+    for i, (breakdown, row) in enumerate(funding, start=1):
+        rows["department_funding"].append(_fit([rid, i, breakdown, row.get("source"), row.get("label"), row.get("note"),
+                                                *(_num(row.get(c)) for c in [*FUNDING_COLUMNS, "amount"])],
+                                               f"funding[{i}]", DEPARTMENT_FUNDING_COLUMNS, odd))
+    for i, ind in enumerate(rec.get("indicators", []), start=1):
+        rows["department_indicators"].append(_fit([rid, i, *(
+            _num(ind.get(c)) if c in ("weight", "score") else ind.get(c) for c in DEPARTMENT_INDICATOR_COLUMNS)],
+            f"indicators[{i}]", DEPARTMENT_INDICATOR_COLUMNS, odd))
+    return rows
+
+
 def quarantine_reason(records: list[dict]) -> str | None:
     """Why a document is quarantined (one line per incomplete report), None when every report of it
     was read completely."""
@@ -241,10 +327,29 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
     """Replace everything known about ``doc`` in the raw tables, atomically. Returns reports loaded."""
     loaded_at = loaded_at or datetime.now(timezone.utc).replace(tzinfo=None)
     report_rows, funding, indicators, values, spend_plan, goals = [], [], [], [], [], []
+    department_reports, department = [], {table: [] for table in DEPARTMENT_CHILD_TABLES}
     stored = []  # the records as stored in record_json (with the loader's warnings)
     for index, rec in enumerate(doc.records, start=1):
         rid = report_id(doc.sha256, index)
         odd: list[str] = []  # numbers a NUM column cannot hold: NULL there, named in the record
+        if rec["report_type"] in DEPARTMENT_TYPES:
+            for table, rows in department_rows(rid, rec, odd).items():
+                department[table] += rows
+            totals = _fit([_num(rec.get("total_weight")), _num(rec.get("total_score"))], "",
+                          ["total_weight", "total_score"], odd)
+            if odd:
+                rec = {**rec, "extraction_warnings": [*rec.get("extraction_warnings", []), *(
+                    f"number out of range, stored as NULL: {name}" for name in odd)]}
+            stored.append(rec)
+            pages = rec["source"]["pages"]
+            department_reports.append([
+                rid, doc.sha256, doc.file, index, pages[0], pages[1], rec["report_type"], rec.get("fiscal_year"),
+                rec.get("unit_name"), rec.get("template"), rec.get("contract_version"),
+                rec.get("overall_goal", rec.get("goal_planned")), rec.get("goal_actual"), *totals,
+                json.dumps(rec, ensure_ascii=False, sort_keys=True), extractor_version, loaded_at,
+                "\n".join(rec.get("extraction_warnings", [])) or None,
+                json.dumps(rec["unplaced_cells"], ensure_ascii=False) if rec.get("unplaced_cells") else None])
+            continue
         for i, row in enumerate(rec.get("funding", []), start=1):
             funding.append(_fit([rid, i, row["source"], *(row.get(c) for c in FUNDING_TEXT),
                                  *(_num(row.get(c)) for c in FUNDING_COLUMNS)], f"funding[{i}]", FUNDING_COLUMNS, odd))
@@ -277,6 +382,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
             *(("\n".join(rec.get(c) or []) or None) if c == "goals_whole_period" else rec.get(c) for c in V2_REPORT_TEXT),
             json.dumps(rec["unplaced_cells"], ensure_ascii=False) if rec.get("unplaced_cells") else None,
             *(number[c] for c in V2_REPORT_NUMBERS),
+            bool(rec["source"].get("ocr")),
         ])
 
     # read, but not completely: kept here with its warnings, left out of the marts (dbt staging)
@@ -297,7 +403,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
             "INSERT INTO raw.documents (source_sha256, source_file, status, error, report_count, "
             "extractor_version, loaded_at, first_seen, last_seen, attempts, quarantine_reason, previous_version, "
             "previously_complete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [doc.sha256, doc.file, "error" if doc.error else "ok", doc.error, len(report_rows),
+            [doc.sha256, doc.file, "error" if doc.error else "ok", doc.error, len(report_rows) + len(department_reports),
              extractor_version, loaded_at, first_seen or loaded_at, loaded_at, (attempts or 0) + 1,
              quarantined, previous_version, previously_complete])
         _insert(con, "reports", REPORT_COLUMNS, report_rows)
@@ -306,11 +412,18 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
         _insert(con, "indicator_values", ["report_id", "indicator_index", *VALUE_COLUMNS], values)
         _insert(con, "spend_plan", ["report_id", "month", "value"], spend_plan)
         _insert(con, "goals", ["report_id", "goal_index", "goal"], goals)
+        _insert(con, "department_reports", DEPARTMENT_REPORT_COLUMNS, department_reports)
+        _insert(con, "department_subgoals", ["report_id", "subgoal_index", *SUBGOAL_COLUMNS],
+                department["department_subgoals"])
+        _insert(con, "department_funding", ["report_id", "row_index", *DEPARTMENT_FUNDING_COLUMNS],
+                department["department_funding"])
+        _insert(con, "department_indicators", ["report_id", "indicator_index", *DEPARTMENT_INDICATOR_COLUMNS],
+                department["department_indicators"])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return len(report_rows)
+    return len(report_rows) + len(department_reports)
 
 
 def _delete(con, sha256: str) -> None:
@@ -319,6 +432,11 @@ def _delete(con, sha256: str) -> None:
     for table in CHILD_TABLES:
         con.execute(f"DELETE FROM raw.{table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [old])
     con.execute("DELETE FROM raw.reports WHERE source_sha256 = ?", [sha256])
+    old = [r[0] for r in con.execute(
+        "SELECT report_id FROM raw.department_reports WHERE source_sha256 = ?", [sha256]).fetchall()]
+    for table in DEPARTMENT_CHILD_TABLES:
+        con.execute(f"DELETE FROM raw.{table} WHERE report_id IN (SELECT unnest(?::VARCHAR[]))", [old])
+    con.execute("DELETE FROM raw.department_reports WHERE source_sha256 = ?", [sha256])
     con.execute("DELETE FROM raw.documents WHERE source_sha256 = ?", [sha256])
 
 
@@ -351,7 +469,7 @@ def sync_inbox(con, inbox: dict[str, str], keep_removed: bool = True) -> dict[st
     try:
         for sha, path in con.execute("SELECT source_sha256, source_file FROM raw.documents").fetchall():
             if sha in where and inbox.get(path) != sha:  # moved, or kept only under a copy's name
-                for table in ("documents", "reports"):
+                for table in ("documents", "reports", "department_reports"):
                     con.execute(f"UPDATE raw.{table} SET source_file = ? WHERE source_sha256 = ?",
                                 [where[sha], sha])
         rows = con.execute("SELECT source_sha256, source_file FROM raw.documents").fetchall()

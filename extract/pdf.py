@@ -20,6 +20,8 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from .content_stream import FastInterpreter
 from .layout import PageLayout, read_page
+from .ocr import needs_ocr, read_scanned_page
+from .triage import skipped_pages
 
 
 class UnreadableDocument(Exception):
@@ -75,11 +77,17 @@ def read_pdf(path: Path, part: int = 0, parts: int = 1) -> Iterator[PageLayout]:
     with pdf:
         if not pages:
             raise UnreadableDocument("PDF has no pages")
+        # decided for every page, in each stripe: a page is kept when the one before it held a report
+        skipped = skipped_pages(path, len(pages))
         for page in pages[part::parts]:
+            if page.page_number in skipped:  # no report on it (triage): an empty layout keeps its number
+                yield PageLayout(page.page_number, float(page.width), float(page.height), [], [],
+                                 skipped[page.page_number])
+                continue
             page.process_object = MethodType(_lean_object, page)
             try:
                 page._layout = _page_layout(page)
-                layout = read_page(page)
+                layout = read_scanned_page(page) if needs_ocr(page) else read_page(page)
             except RecursionError:
                 raise UnreadableDocument(f"page {page.page_number}: {TOO_DEEP}") from None
             finally:

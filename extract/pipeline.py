@@ -23,17 +23,21 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from multiprocessing.connection import wait
 from pathlib import Path
+from . import convert
+from .convert import UnconvertibleDocument
 from .document import Document
 from .docx import UnreadableDocx, read_docx
+from .identities import identity_warnings
 from .layout import PageLayout
+from .ocr import UnreadableScan
 from .pdf import UnreadableDocument, read_pdf
 from .reports import parse_layouts
 from .text import map_text, valid_unicode
 from .xlsx import UnreadableWorkbook, read_csv, read_xlsx
 
-LEGACY_OFFICE = {".doc", ".wps", ".et", ".xls"}
+LEGACY_OFFICE = {".doc", ".wps", ".et", ".xls"}  # converted by LibreOffice (extract/convert.py), then read
 WORKBOOKS = {".xlsx", ".xlsm"}
-ONE_PART = {".docx", ".csv", *WORKBOOKS}  # read whole by one worker (only a PDF is striped by pages)
+ONE_PART = {".docx", ".csv", *WORKBOOKS, *LEGACY_OFFICE}  # read whole by one worker (only a PDF is striped by pages)
 
 
 def sha256_of(path: Path) -> str:
@@ -48,6 +52,11 @@ def read_layouts(path: Path, part: int = 0, parts: int = 1) -> list[PageLayout]:
     """The layouts of every ``parts``-th page starting at ``part`` (a Word file, a workbook or a
     CSV file is one part)."""
     suffix = path.suffix.lower()
+    if suffix in LEGACY_OFFICE:
+        if part != 0:
+            return []
+        with convert.converted(path) as modern:
+            return read_docx(modern) if convert.target_suffix(path) == ".docx" else read_xlsx(modern)
     if suffix in ONE_PART:
         if part != 0:
             return []
@@ -59,7 +68,7 @@ def _read_safely(path: Path, part: int, parts: int) -> tuple[str, object]:
     """("ok", layouts) or ("error", reason): a bad document is an outcome, not an exception."""
     try:
         return "ok", read_layouts(path, part, parts)
-    except (UnreadableDocument, UnreadableDocx, UnreadableWorkbook) as exc:
+    except (UnreadableDocument, UnreadableDocx, UnreadableWorkbook, UnreadableScan, UnconvertibleDocument) as exc:
         return "error", str(exc)
     except MemoryError:
         return "error", "parser ran out of memory (limit JIXIAO_PARSE_MEMORY_MB)"
@@ -85,12 +94,19 @@ def _document(name: str, sha256: str, outcomes: list[tuple[str, object]]) -> Doc
     if not results:
         no_text = sum(layout.char_count for layout in layouts) == 0
         doc.error = ("no report table found (项目支出绩效自评表 / 项目绩效目标表)" if not no_text
-                     else "no cell with text on any visible sheet" if Path(name).suffix.lower() in ONE_PART - {".docx"}
-                     else "no text layer (image-only or scanned document; OCR is not supported)")
+                     else "no cell with text on any visible sheet" if Path(name).suffix.lower() in WORKBOOKS | {".csv", ".xls", ".et"}
+                     else "no text layer, and no text found, not even by OCR (blank or unreadable scan)"
+                     if any(layout.reader == "ocr" for layout in layouts)
+                     else "no text layer and no scanned image to OCR (blank or drawn-only pages)")
+    ocr_pages = {layout.number for layout in layouts if layout.reader == "ocr"}
     for record, pages, warnings in results:
         record = map_text(record, valid_unicode)
         record["source"] = {"file": doc.file, "sha256": sha256, "pages": list(pages)}
         warnings = [*warnings, *_layout_warnings(layouts, pages, results)]
+        if any(pages[0] <= number <= pages[1] for number in ocr_pages):
+            # an OCR misreading is caught by the table's own sums; a text layer's are the publisher's
+            record["source"]["ocr"] = True
+            warnings += identity_warnings(record)
         if warnings:
             record["extraction_warnings"] = warnings
         doc.records.append(record)
@@ -112,9 +128,6 @@ def _precheck(path: Path) -> tuple[str, str | None]:
         sha256 = sha256_of(path)
     except OSError as exc:
         return "", f"cannot read file: {exc.strerror or exc}"
-    suffix = path.suffix.lower()
-    if suffix in LEGACY_OFFICE:
-        return sha256, f"legacy {suffix} file: convert to DOCX or PDF"
     return sha256, None
 
 
@@ -134,10 +147,13 @@ def limits() -> tuple[float, int]:
 
 def _worker(path: str, sha256: str, part: int, parts: int, memory_mb: int, conn) -> None:
     """Sends ("done", Document) for a whole document, else the pages' ("ok"/"error", …) outcome."""
+    # Its own process group, so that a timeout kills what it started too (Tesseract, for a scan)
+    _own_group(0)
     # The limit is on top of the address space the fork inherits (about 50 MB from `jixiao
     # extract`, 400 MB and more from a Dagster process that has run dbt and the checks).
     limit = _address_space() + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    convert.DEADLINE = time.monotonic() + limits()[0]  # a LibreOffice conversion gets the time that is left
     if parts == 1:
         outcome = ("done", _document(path, sha256, [_read_safely(Path(path), 0, 1)]))
     else:
@@ -191,6 +207,7 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1, ordered: bool = Tr
             process = context.Process(target=_worker, daemon=True, args=(
                 docs[index]["path"], docs[index]["sha256"], part, docs[index]["parts"], memory_mb, writer))
             process.start()
+            _own_group(process.pid)  # set here as well as in the worker: a kill may come before it runs
             writer.close()
             running[reader] = (index, process, time.monotonic())
         while True:
@@ -220,6 +237,7 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1, ordered: bool = Tr
                     outcome = ("error", late)  # (a document found broken keeps that reason: no retry helps)
             except (EOFError, OSError):
                 process.join()
+                convert.clean_up(process.pid)  # a LibreOffice it was running, and its files
                 code = process.exitcode
                 how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
                 outcome = ("error", f"parser crashed ({how}; memory limit {memory_mb} MB)")
@@ -229,11 +247,27 @@ def extract_files(paths: Iterable[str | Path], jobs: int = 1, ordered: bool = Tr
         now = time.monotonic()
         for reader, (index, process, started) in list(running.items()):
             if now - started > timeout:
-                process.kill()
+                _kill_group(process)
                 process.join()
+                convert.clean_up(process.pid)  # LibreOffice runs in a group of its own
                 reader.close()
                 del running[reader]
                 _add(docs[index], ("error", late), index, finished)
+
+
+def _own_group(pid: int) -> None:
+    try:
+        os.setpgid(pid, pid)
+    except OSError:  # it has already set it itself, or has already ended
+        pass
+
+
+def _kill_group(process) -> None:
+    """The worker and what it started (Tesseract): its process group, else the worker alone."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        process.kill()
 
 
 def _failed(outcome: tuple) -> bool:

@@ -729,6 +729,93 @@ class PerformanceTargetBuilder(ReportBuilder):
         }))
 
 
+class DepartmentSelfEvaluationBuilder(SelfEvaluationBuilder):
+    """部门整体支出绩效自评表: a self-evaluation table for a whole department (预算部门、单位名称 for
+    项目名称), whose funding block also breaks 年度资金总额 down by income (按收入性质分) and by
+    expenditure (按支出性质分) in two side-by-side columns of "label:amount" cells."""
+
+    report_type = "department_self_evaluation"
+
+    def __init__(self, context, page):
+        super().__init__(context, page)
+        self.breakdowns: dict[str, list[dict]] = {name: [] for name in L.DSE_FUNDING_BREAKDOWNS}
+        self.breakdown_columns: Columns = {}
+
+    def has_identity(self) -> bool:
+        return "unit_name" in self.seen
+
+    def head_state(self) -> tuple:
+        return (*super().head_state(), dict(self.breakdown_columns),
+                {name: len(rows) for name, rows in self.breakdowns.items()})
+
+    def restore_head_state(self, state: tuple) -> None:
+        *state, columns, counts = state
+        super().restore_head_state(tuple(state))
+        self.breakdown_columns = columns
+        for name, count in counts.items():
+            del self.breakdowns[name][count:]
+
+    def read_funding_row(self, band: Band) -> None:
+        if not self.read_breakdown_row(band):
+            super().read_funding_row(band)
+
+    def read_breakdown_row(self, band: Band) -> bool:
+        """The cells of a breakdown row: a 按收入性质分 / 按支出性质分 cell opens its column, every
+        cell below it in that column is one item of it; an empty cell is none."""
+        found = False
+        for i, (cell, text) in enumerate(zip(band.cells, band.texts)):
+            if not band.started_here(cell) or not text_value(text):
+                continue
+            label, amount = _label_and_amount(text)
+            name = L.match(label, L.DSE_FUNDING_BREAKDOWNS)
+            if name:
+                self.breakdown_columns[name] = (cell.x0, cell.x1)
+            else:
+                name = next((n for n, (x0, x1) in self.breakdown_columns.items()
+                             if cell.overlap_x(x0, x1) > 0.5 * min(cell.x1 - cell.x0, x1 - x0)), None)
+            if name:
+                band.used.add(i)
+                self.breakdowns[name].append({"label": label, "amount": money_value(amount)[0]})
+                found = True
+        return found
+
+    def finish(self) -> dict:
+        year = self.last_match(_SE_YEAR) or self.last_match(_ANY_YEAR)
+        if not self.indicator_columns:
+            self.warnings.append("indicator table (绩效指标) not found")
+        elif not self.done and self.indicator_columns.keys() & {"weight", "score"}:
+            self.warnings.append("总分 row not found: the table may be cut off")
+        if not any(row["source"] == "total" for row in self.funding):
+            self.warnings.append("funding block without its total row (年度资金总额)")
+        record = {
+            "contract_version": CONTRACT_VERSION,
+            "template": self.family,
+            "report_type": self.report_type,
+            "fiscal_year": int(year.group(1)) if year else None,
+            "unit_name": text_value(self.header.get("unit_name")) or "",
+            "funding": self.funding,
+            "funding_by_income": self.breakdowns.get("by_income", []),
+            "funding_by_expense": self.breakdowns.get("by_expense", []),
+            "goal_planned": text_value(join_lines(self.goals["goal_planned"])),
+            "goal_actual": text_value(join_lines(self.goals["goal_actual"])),
+            "indicators": self.indicators,
+            "total_weight": self.totals[0],
+            "total_score": self.totals[1],
+        }
+        if not record["unit_name"]:
+            self.warnings.append("unit name (预算部门、单位名称) is empty")
+        return self.placed(record)
+
+
+def _label_and_amount(text: str) -> tuple[str, str | None]:
+    """"其中: 一般公共预算:1325.68" → ("其中: 一般公共预算", "1325.68"): the amount after the last colon."""
+    text = text.strip()
+    at = max(text.rfind(":"), text.rfind("："))
+    if at < 0:
+        return text, None
+    return text[:at].strip(), text_value(text[at + 1:])
+
+
 def replay(builder: ReportBuilder, bands: list[Band]) -> ReportBuilder:
     for band in bands:
         builder.feed(Band(band.page, band.index, band.cells, band.texts))
@@ -850,6 +937,34 @@ def _cut_start_kind(band: Band, context: list[str]) -> str | None:
     return None
 
 
+def _lists_projects(builder: ReportBuilder) -> bool:
+    """Did this "report" start on the column header of a list of projects (项目支出预算表: 项目名称 |
+    预算数 | 一般公共预算拨款 …, one project per row), not on a report's 项目名称 | its name?
+
+    Demonstrably so only when both hold: it never met an indicator header (every report has one),
+    and in the first row under the 项目名称 label, both that label's column and the column of the
+    cell to its right hold values of their own: two column headers over a row of a list. In a
+    report, the row under 项目名称 starts with another label (主管部门, 预算规模及资金用途 …) or is
+    laid out in other columns.
+    """
+    if builder.indicator_header is not None or not builder.bands:
+        return False
+    head = builder.bands[0]
+    for i, (cell, text) in enumerate(zip(head.cells[:-1], head.texts)):
+        if L.key(text) in _SE_IDENTITY | _TT_IDENTITY:
+            beside = head.cells[i + 1]
+            row = max(cell.band_last, beside.band_last) + 1
+            under = next((b for b in builder.bands if b.page == head.page and b.index == row), None)
+            return under is not None and all(_value_under(under, c, builder.label_tables) for c in (cell, beside))
+    return False
+
+
+def _value_under(band: Band, head: Cell, label_tables: tuple[dict, ...]) -> bool:
+    """Does ``band`` start a cell in the column of ``head`` holding a value (no label)?"""
+    return any(same_column(cell, head) and band.started_here(cell) and text_value(text)
+               and not _is_label(text, label_tables) for cell, text in zip(band.cells, band.texts))
+
+
 def _other_type(builder: ReportBuilder, band: Band) -> str | None:
     """The report type the indicator header says, when it is not the builder's: a self-evaluation
     scores (得分, 完成值), a target table does not."""
@@ -863,7 +978,8 @@ def _other_type(builder: ReportBuilder, band: Band) -> str | None:
     return None
 
 
-BUILDERS = {b.report_type: b for b in (SelfEvaluationBuilder, PerformanceTargetBuilder)}
+BUILDERS = {b.report_type: b for b in (SelfEvaluationBuilder, PerformanceTargetBuilder,
+                                       DepartmentSelfEvaluationBuilder)}
 
 
 def parse_layouts(layouts: Iterable[PageLayout]) -> list[tuple[dict, list[int], list[str]]]:
@@ -872,27 +988,33 @@ def parse_layouts(layouts: Iterable[PageLayout]) -> list[tuple[dict, list[int], 
     current: ReportBuilder | None = None
     context: list[str] = []
     all_lines: list[str] = []
+    prose: list[tuple[int, str] | None] = []  # loose lines in reading order, None for a table
 
     def close():
         nonlocal current
         if current is not None:
             record = current.finish()
-            results.append((record, current.pages, current.warnings))
+            if not _lists_projects(current):  # a budget table (项目支出预算表) is no report
+                results.append((record, current.pages, current.warnings))
             current = None
 
     for layout in layouts:
         for item in layout.items():
             if isinstance(item, TextLine):
                 all_lines.append(item.text)
+                prose.append((layout.number, item.text))
                 if current is not None and current.indicator_columns and current.read_line(item.text):
                     continue  # 项目负责人：… under the table
                 if not _PAGE_NUMBER.match(item.text):
                     context.append(item.text)
                 continue
+            prose.append(None)
             for index, cells in enumerate(item.bands):
                 band = Band(layout.number, index, cells, [cell_text(c) for c in cells])
-                kind = _start_kind(band, context)
-                if not kind and (current is None or current.done):
+                kind = _start_kind(band, context) or _department_start_kind(band, context)
+                # a label a page break cut is in the last row of the table's part on its page (a
+                # column header 项目支出 over a budget table is no 项目支出名称 cut short)
+                if not kind and (current is None or current.done) and index == len(item.bands) - 1:
                     kind = _cut_start_kind(band, context)
                 if kind and (current is None or current.done or current.has_identity()):
                     close()
@@ -911,6 +1033,8 @@ def parse_layouts(layouts: Iterable[PageLayout]) -> list[tuple[dict, list[int], 
                     table, current = item, replay(BUILDERS[kind](current.context, current.pages[0]), current.bands)
                     current.table = table
     close()
+    # prose comes before the tables it precedes: on a tie of first pages, the department's goals first
+    results = sorted(read_department_goals(prose) + results, key=lambda r: r[1][0])
     _fill_document_year(results, all_lines)
     return results
 
@@ -925,3 +1049,138 @@ def _fill_document_year(results, lines: list[str]) -> None:
                 record["fiscal_year"] = int(match.group(1))
             else:
                 warnings.append("fiscal year not found")
+
+
+_DSE_IDENTITY = {L.key(v) for v in L.DSE_HEADER.get("unit_name", [])}
+_DSE_TITLES = [L.key(t) for t in L.DSE_TITLES]
+
+
+def _department_start_kind(band: Band, context: list[str]) -> str | None:
+    """A 部门整体支出绩效自评表 starts at its 预算部门、单位名称 row under a title that says so (the
+    project tables' 单位名称 line is no cell of theirs, and their titles name no 部门整体)."""
+    if not {L.key(t) for t in band.texts} & _DSE_IDENTITY:
+        return None
+    recent = L.key("".join(context[-3:]))
+    return DepartmentSelfEvaluationBuilder.report_type if any(t in recent for t in _DSE_TITLES) else None
+
+
+# 部门整体绩效目标 as prose -------------------------------------------------------------------
+_PART = re.compile(r"^\s*(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]{1,2}\s*[、.．])")
+_SUBGOAL = re.compile(r"^\s*[（(]\s*([一二三四五六七八九十]{1,3})\s*[）)]\s*(.*)$")
+_PUBLICATION = re.compile(r"^\s*(.+?)\s*(\d{4})\s*年度?\s*部门(?:整体)?(?:预算|决算)")
+_DG_TITLE_KEYS = {L.key(t) for t in L.DG_TITLES}
+
+
+class DepartmentGoalsReader:
+    """部门整体绩效目标 printed as prose, read from the document's loose lines in reading order.
+
+    The block starts at a title line (部门整体绩效目标) and ends at the next numbered part that is not
+    one of its own headings (三、工作保障措施, 第二部分), at a table, or at the document's end.
+    Inside: the 总体绩效目标 heading and its paragraph; the 分项绩效目标 heading, then per sub-goal a
+    （一）name line and the labelled lines 绩效目标：… and 绩效指标：…. A line that starts none of
+    these continues the one above (a wrapped line, joined by the contract's rule). A line the
+    reader cannot put anywhere is an unplaced line (``unplaced_cells``, and a warning), never
+    dropped. Page furniture — a page number, a line printed on several pages (running header) —
+    is not content.
+    """
+
+    report_type = "department_goals"
+
+    def __init__(self, context: list[str], page: int, family: str):
+        self.context = context
+        self.pages = [page, page]
+        self.family = family
+        self.warnings: list[str] = []
+        self.overall: list[str] = []
+        self.subgoals: list[dict[str, list[str]]] = []
+        self.section: str | None = None  # overall_goal | subgoals
+        self.field: list[str] | None = None  # the lines the next wrapped line continues
+        self.unplaced: list[dict] = []
+        self.saw_subgoal_heading = False
+
+    def feed(self, page: int, text: str) -> bool:
+        """One line of the block; False when it ends the block (the line is not the block's)."""
+        heading = L.match(_PART.sub("", text), L.DG_HEADINGS)
+        if heading:
+            self.section, self.field = heading, (self.overall if heading == "overall_goal" else None)
+            self.saw_subgoal_heading |= heading == "subgoals"
+        elif _PART.match(text):
+            return False
+        elif self.section == "subgoals" and (sub := _SUBGOAL.match(text)):
+            self.subgoals.append({"name": [sub.group(2)], "goal": [], "indicator": []})
+            self.field = self.subgoals[-1]["name"]
+        elif self.section == "subgoals" and self.subgoals and (labelled := self.labelled(text)):
+            name, rest = labelled
+            self.field = self.subgoals[-1][name]
+            self.field.append(rest)
+        elif self.field is not None:
+            self.field.append(text)
+        else:
+            where = {"overall_goal": "总体绩效目标", "subgoals": "分项绩效目标"}.get(self.section)
+            self.unplaced.append({"page": page, "row_label": where, "text": text.strip()})
+        self.pages[1] = page
+        return True
+
+    @staticmethod
+    def labelled(text: str) -> tuple[str, str] | None:
+        """"绩效指标：开展…" → ("indicator", "开展…")."""
+        head, colon, rest = re.sub(r"^\s+", "", text).partition("：")
+        if not colon:
+            head, colon, rest = text.strip().partition(":")
+        name = L.match(head, L.DG_SUBGOAL_FIELDS) if colon else None
+        return (name, rest) if name else None
+
+    def finish(self, lines: list[str]) -> dict:
+        publication = next((m for line in reversed(self.context) for m in [_PUBLICATION.search(line)] if m), None) \
+            or next((m for line in lines for m in [_PUBLICATION.search(line)] if m), None)
+        if not self.saw_subgoal_heading or not self.subgoals:
+            self.warnings.append("sub-goals (分项绩效目标) not found")
+        if not self.overall:
+            self.warnings.append("overall goal (总体绩效目标) not found")
+        if publication is None:
+            self.warnings.append("unit name not found (no line such as '…2024年部门预算')")
+        record = {
+            "contract_version": CONTRACT_VERSION,
+            "template": self.family,
+            "report_type": self.report_type,
+            "fiscal_year": int(publication.group(2)) if publication else None,
+            "unit_name": publication.group(1).strip() if publication else None,
+            "overall_goal": text_value(join_lines(self.overall)),
+            "subgoals": [{name: text_value(join_lines(parts)) for name, parts in sub.items()}
+                         for sub in self.subgoals],
+        }
+        for cell in self.unplaced:
+            row = f", row {cell['row_label']!r}" if cell["row_label"] else ""
+            self.warnings.append(f"unplaced line on page {cell['page']}{row}: {cell['text']!r}")
+        if self.unplaced:
+            record["unplaced_cells"] = self.unplaced
+        return record
+
+
+def read_department_goals(stream: list[tuple[int, str] | None]) -> list[tuple[dict, list[int], list[str]]]:
+    """Every 部门整体绩效目标 block among a document's loose lines (None marks a table)."""
+    pages_of: dict[str, set[int]] = {}
+    for entry in stream:
+        if entry:
+            pages_of.setdefault(entry[1].strip(), set()).add(entry[0])
+    lines = [e[1] for e in stream if e]
+    results, reader, context = [], None, []
+    for entry in [*stream, None]:
+        if entry is not None:
+            page, text = entry
+            if not text.strip() or _PAGE_NUMBER.match(text) or len(pages_of[text.strip()]) > 1:
+                context.append(text)
+                continue  # page furniture: a page number, a running header
+            if reader is not None and reader.feed(page, text):
+                continue
+        if reader is not None:
+            results.append((reader.finish(lines), reader.pages, reader.warnings))
+            reader = None
+        if entry is not None and L.key(_PART.sub("", entry[1])) in _DG_TITLE_KEYS:
+            title = L.key(entry[1])
+            family = next(f.name for f in L.FAMILIES if f.report_type == DepartmentGoalsReader.report_type
+                          and any(t == L.key(_PART.sub("", title)) for t in f.titles))
+            reader, context = DepartmentGoalsReader(context, entry[0], family), []
+        elif entry is not None:
+            context.append(entry[1])
+    return results

@@ -520,3 +520,38 @@ def _magnitude(actual: Value, target: Value):
 
 def _hi_yuan(target: Value) -> Decimal | None:
     return target.value_num_hi * _MONEY[target.unit] if target.value_num_hi is not None else None
+
+
+# --------------------------------------------------------------------------------------------
+# Measures inside prose (部门整体绩效目标: "…占工作任务的比例大于等于95%", "全年不少于10件")
+
+# One [comparator word]number[unit][以上…] run inside a sentence; the lexicon is the cells' own.
+_MEASURE = re.compile(rf"(?P<cmp>{_alt(_CMP_WORDS)})?(?P<num>(?<![\d.]){_NUM})(?P<unit>{_UNIT})?"
+                      rf"(?P<suffix>{_alt(_SUFFIX_CMP)})?")
+_DATE_AFTER = re.compile(r"[底末前日号]")  # "6月底前": a date, not a duration of 6 months
+
+
+def sentence_measures(text: str | None) -> list[Value]:
+    """Every value a sentence states, in order: a number with a comparator word before it, a
+    comparator suffix after it, or a unit. Each is read as the cell reader reads a lone value
+    (``raw`` is the phrase as normalised); a year ("2024年") and a date ("6月底前") are none. A
+    sentence without a number gives []. Never raises."""
+    try:
+        s = normalise(text)
+        found = []
+        for m in _MEASURE.finditer(s):
+            if not (m["cmp"] or m["unit"] or m["suffix"]) or _DATE_AFTER.match(s, m.end()):
+                continue
+            value = _parse_number(m.group(0), m.group(0))
+            if value is not None:
+                found.append(value)
+        return found
+    except Exception:  # noqa: BLE001 — load time must not stop on one odd sentence
+        return []
+
+
+def sentence_measure(text: str | None) -> Value | None:
+    """The value a 绩效指标 sentence ends on (its last measure: "…全年不少于5件，…比例大于等于100%"
+    → ≥ 100 %), None when it states none."""
+    found = sentence_measures(text)
+    return found[-1] if found else None

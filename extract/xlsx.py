@@ -1,5 +1,8 @@
 """Read a spreadsheet (.xlsx/.xlsm, or .csv) into the same geometric model as a PDF page.
 
+An Excel 97 .xls (or WPS .et) is read here too, once LibreOffice has converted it to .xlsx
+(``extract/convert.py``: python-calamine would lose its number formats and hidden rows).
+
 Budget systems (预算管理一体化, 绩效模块) export 自评表 and 目标表 as workbooks. A worksheet is a grid:
 each cell or merged range covers grid columns and rows. Giving every visible column a width and
 every visible row a height turns it into ruled cells, as ``docx`` does with a Word table, so the

@@ -45,7 +45,7 @@ def bad_files(tmp_path):
     return {
         corrupt: "corrupt", truncated: None, empty: "empty file", not_pdf: "not a PDF",
         letter: "no report table found", scanned: "no text layer", locked: "encrypted",
-        legacy: "convert to DOCX or PDF", tmp_path / "missing.pdf": "cannot read file",
+        legacy: "corrupt or not a Word 97 file", tmp_path / "missing.pdf": "cannot read file",
     }
 
 

@@ -22,6 +22,16 @@ CREATE TABLE marts.fct_indicator (report_id VARCHAR, indicator_index INTEGER,
 CREATE TABLE marts.fct_funding (report_id VARCHAR, funding_source VARCHAR, initial_budget DECIMAL(20,6),
     annual_budget DECIMAL(20,6), executed DECIMAL(20,6), weight DECIMAL(20,6), execution_rate DECIMAL(20,6),
     adjustment_ratio DECIMAL(20,6), score DECIMAL(20,6));
+-- the department-level facts, empty here (tests/test_department.py plants their defects)
+CREATE TABLE marts.fct_department_goal (report_id VARCHAR, subgoal_index INTEGER, subgoal_name VARCHAR,
+    subgoal_goal VARCHAR, indicator_comparator VARCHAR, indicator_value DECIMAL(20,6),
+    indicator_unit_family VARCHAR, is_quantified BOOLEAN);
+CREATE TABLE marts.fct_department_self_evaluation (report_id VARCHAR, funding_score DECIMAL(20,6),
+    funding_weight DECIMAL(20,6), total_score DECIMAL(20,6), indicator_score_sum DECIMAL(20,6),
+    indicator_count INTEGER, income_items_sum DECIMAL(20,6), income_total DECIMAL(20,6),
+    expense_items_sum DECIMAL(20,6), expense_total DECIMAL(20,6), extraction_warnings VARCHAR);
+CREATE TABLE marts.fct_department_indicator (report_id VARCHAR, indicator_index INTEGER,
+    weight DECIMAL(20,6), score DECIMAL(20,6));
 CREATE TABLE marts.fct_score (report_id VARCHAR, total_weight DECIMAL(20,6), total_score DECIMAL(20,6),
     funding_weight DECIMAL(20,6), funding_score DECIMAL(20,6), indicator_count INTEGER,
     indicator_weight_sum DECIMAL(20,6), indicator_score_sum DECIMAL(20,6), output_weight DECIMAL(20,6),
@@ -166,7 +176,8 @@ def test_each_violation_is_one_finding(warehouse):
         success[r.table] = success.get(r.table, True) and r.success
     assert success == {
         "fct_indicator": False, "fct_funding": False, "fct_score": False, "fct_spend_plan": False,
-        "fct_project_budget": False, "fct_target_indicator": False, "mart_target_vs_actual": False}
+        "fct_project_budget": False, "fct_target_indicator": False, "mart_target_vs_actual": False,
+        "fct_department_goal": True, "fct_department_self_evaluation": True, "fct_department_indicator": True}
 
 
 def test_finding_rows_carry_severity_kind_and_values(warehouse):
@@ -178,6 +189,23 @@ def test_finding_rows_carry_severity_kind_and_values(warehouse):
     no_total = [f for f in run_suite(warehouse, "fct_score").findings if f["report_id"] == "no_total"]
     # Our reading failed, not the document: no document finding may come from it.
     assert {f["kind"] for f in no_total} == {"extraction"}
+
+
+def build_dq_office_year(warehouse: Path) -> None:
+    """`dbt run` of marts.mart_dq_office_year alone, on the hand-made facts (a child process: dbt-duckdb
+    keeps its connection open in the process that ran it)."""
+    import os
+    import subprocess
+    import sys
+
+    project = Path(__file__).resolve().parent.parent / "dbt_project"
+    target = warehouse.parent / "dbt_target"
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "run", "--quiet", "--select", "mart_dq_office_year",
+         "--project-dir", str(project), "--profiles-dir", str(project), "--target-path", str(target),
+         "--log-path", str(target)],
+        env={**os.environ, "JIXIAO_WAREHOUSE": str(warehouse)}, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_a_finding_lives_across_runs_open_resolved_reopened(warehouse):
@@ -192,6 +220,7 @@ def test_a_finding_lives_across_runs_open_resolved_reopened(warehouse):
                                "FROM marts.mart_dq_office_year WHERE office_name IS NOT NULL").fetchall()
 
     assert write_findings(warehouse, run_checks(warehouse)) == 38
+    build_dq_office_year(warehouse)  # the dbt model, a view: it follows every merge below
     first = state()
     assert write_findings(warehouse, run_checks(warehouse)) == 38
     assert state() == first and len(first) == 38  # seen twice: still one row each, first_seen kept
@@ -227,6 +256,7 @@ def test_data_docs_are_built_into_the_folder(warehouse, tmp_path):
     assert {p.parent.parent.parent.name for p in (docs / "validations").rglob("*.html")} == {
         "fct_indicator", "fct_funding", "fct_score", "fct_spend_plan", "fct_project_budget",
         "fct_target_indicator", "mart_target_vs_actual", "initial_vs_approved", "department_printed",
+        "fct_department_goal", "fct_department_self_evaluation", "fct_department_indicator",
         "budget_unit_printed"}
 
 

@@ -14,7 +14,10 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -27,7 +30,7 @@ from openpyxl.styles import Alignment, Border, Side
 from test_hostile_inputs import deflated, deflated_bomb, write_zip
 
 from extract.evaluation import ROOT, as_labelled, comparable, field_differences
-from extract.pipeline import extract_file
+from extract.pipeline import extract_file, read_layouts
 from extract.xlsx import display_text, general, number_text, read_xlsx
 
 sys.path.insert(0, str(ROOT / "samples" / "build"))
@@ -269,7 +272,8 @@ def test_bad_workbooks_are_named(tmp_path):
     book = openpyxl.Workbook()
     book.active["A1"] = "  "
     assert extract_file(_saved(book, tmp_path / "empty.xlsx")).error == "no cell with text on any visible sheet"
-    assert extract_file(_legacy(tmp_path / "old.xls")).error == "legacy .xls file: convert to DOCX or PDF"
+    assert extract_file(_legacy(tmp_path / "old.xls")).error.startswith(
+        "LibreOffice could not convert this .xls file (corrupt or not an Excel 97 file")
 
 
 def _legacy(path: Path) -> Path:
@@ -302,3 +306,62 @@ def test_zip_bomb_and_hostile_xml(tmp_path):
     assert reasons["laughs.xlsx"].startswith("corrupt or not an Excel workbook: ")
     assert "entities" in reasons["laughs.xlsx"]  # expat: "limit on input amplification factor (from DTD and entities)"
     assert extract_file(plain).error.startswith("no report table found")
+
+
+# ---------------------------------------------------------------------------------------------
+# Excel 97 (.xls): converted by LibreOffice (extract/convert.py), then read as the .xlsx it becomes
+# ---------------------------------------------------------------------------------------------
+
+needs_soffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+
+
+def _as_xls(xlsx: Path) -> Path:
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation={Path(profile).as_uri()}",
+                        "--convert-to", "xls", "--outdir", str(xlsx.parent), str(xlsx)],
+                       check=True, capture_output=True, timeout=300)
+    return xlsx.with_suffix(".xls")
+
+
+@needs_soffice
+def test_xls_keeps_number_formats_merges_hidden_rows_and_stacked_reports(tmp_path):
+    specs = [spec_of(p) for p in COMPLETE][:3]
+    book = openpyxl.load_workbook(workbook(tmp_path / "reports.xlsx", specs[:2], [specs[2]]))
+    # percent cells (100% is 1 in 0%), numbers stored as text, stale values in a hidden row and column
+    assert any(str(c.number_format).endswith("%") for sheet in book for row in sheet.iter_rows() for c in row)
+    as_text = [c for row in book["Sheet2"].iter_rows() for c in row if isinstance(c.value, (int, float))]
+    for cell in as_text[::2]:
+        cell.value, cell.number_format = display_text(cell), "@"
+    second = book["Sheet2"]
+    end = second.max_row + 1
+    second.cell(end, 2).value = "旧数据"
+    second.row_dimensions[end].hidden = True
+    second.cell(1, 30).value = "备用"
+    second.column_dimensions["AD"].hidden = True
+    xls = _as_xls(_saved(book, tmp_path / "reports.xlsx"))
+    for path in (tmp_path / "reports.xlsx", xls):
+        doc = extract_file(path)
+        assert doc.error is None, path.name
+        assert differences(doc.records, specs) == [], path.name
+        assert [r["source"]["pages"] for r in doc.records] == [[1, 1], [1, 1], [2, 2]]
+        assert [r.get("extraction_warnings") for r in doc.records] == [None, None, [
+            "hidden column AD on sheet 'Sheet2' holds values: '备用'",
+            f"hidden row {end} on sheet 'Sheet2' holds values: '旧数据'"]], path.name
+
+
+def test_calamine_loses_what_the_xls_displays(tmp_path):
+    """Why .xls is not read by python-calamine (extract/convert.py): no number formats, no hidden rows."""
+    python_calamine = pytest.importorskip("python_calamine")
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) not installed")
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws["A1"], ws["B1"], ws["C1"] = 1, 861.1, "旧"
+    ws["A1"].number_format, ws["B1"].number_format = "0.00%", "0.00"
+    ws.column_dimensions["C"].hidden = True
+    xls = _as_xls(_saved(book, tmp_path / "f.xlsx"))
+    sheet = python_calamine.CalamineWorkbook.from_path(str(xls)).get_sheet_by_index(0)
+    assert sheet.to_python() == [[1, 861.1, "旧"]]  # shown as 100.00% and 861.10, 旧 hidden
+    [page] = read_layouts(tmp_path / "f.xls")
+    assert [c.text for table in page.tables for c in table.cells] == ["100.00%", "861.10"]
+    assert page.warnings == ["hidden column C on sheet 'Sheet' holds values: '旧'"]

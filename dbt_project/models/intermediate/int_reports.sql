@@ -68,6 +68,7 @@ select
     r.budget_superior,
     r.budget_period_total,
     r.budget_period_fiscal,
-    r.budget_period_other
+    r.budget_period_other,
+    r.read_by_ocr
 from reports as r
 left join codes as c on c.department_key = r.department_key and c.project_name_key = r.project_name_key

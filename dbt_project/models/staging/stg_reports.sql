@@ -46,7 +46,8 @@ select
     r.budget_superior,
     r.budget_period_total,
     r.budget_period_fiscal,
-    r.budget_period_other
+    r.budget_period_other,
+    coalesce(r.read_by_ocr, false) as read_by_ocr
 from {{ source('raw', 'reports') }} as r
 inner join {{ source('raw', 'documents') }} as d
     on d.source_sha256 = r.source_sha256 and d.status = 'ok' and d.quarantine_reason is null
