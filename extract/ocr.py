@@ -15,14 +15,20 @@ PDF points, as from ``layout.read_page``. What is done to the page image, in ord
 5. OCR every cell, and every strip of text outside the tables, in ONE Tesseract run: the crops are
    stacked into a column with gaps between them, so each line Tesseract finds belongs to one crop.
    One process per page instead of one per cell (a cell-by-cell run paid Tesseract's start and the
-   model load, about 0.15 s, a hundred times a page) and each crop is still read on its own.
+   model load, about 0.15 s, a hundred times a page) and each crop is still read on its own;
+6. look again where the Chinese model is unsure or blind: the crops with a word it was unsure of
+   are read once more at 1.5 times the size and the surer reading is kept (``_second_look``); a
+   ≥ or ≤, which the model cannot read at all (二, =, 过 …), is recognised by its glyph's shape
+   (``_comparator_shape``); numbers ("95%" of "≥95%" too) and codes (13020824P00021910001J) are
+   read again by the English model with only their characters allowed; and a cell one unsure
+   character away from a form's label of five characters or more becomes that label (``_as_label``).
 
 Tesseract runs with ``OMP_THREAD_LIMIT=1``: its OpenMP threads make no page faster here, make results
 depend on scheduling, and would make two workers fight over the cores. A Tesseract child runs in the
 worker's process group, so the pipeline's kill on a timeout ends it too (``tests/test_ocr.py``).
 
-A numeric cell read with low confidence becomes a page warning naming the cell (row and column
-labels as printed), which ``pipeline._document`` puts on the report.
+A numeric cell (or a code) read with low confidence becomes a page warning naming the cell (row
+and column labels as printed), which ``pipeline._document`` puts on the report.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ MIN_DPI = 70  # below this a scan cannot be read at all (a 10 pt character under
 MAX_IMAGE_PIXELS = 120_000_000  # an embedded image bigger than this (A3 at 600 dpi is 70 M) is refused
 MAX_PAGE_PIXELS = 60_000_000  # the page at working resolution (A4 at 300 dpi is 8.7 M, A2 35 M)
 LOW_CONFIDENCE = 75  # a numeric cell with a word below this (Tesseract's 0-100) is warned about
+SECOND_LOOK_BELOW = 80  # a region with a word below this confidence is read again, larger (90: slower, no better)
+SECOND_LOOK_SCALE = 1.5  # how much larger (1.33 and 2 do about as well on the scan sets; 1 is worse)
 LANG = "chi_sim"
 PSM = int(os.environ.get("JIXIAO_OCR_PSM", 6))
 
@@ -420,25 +428,56 @@ def _segments(ink: np.ndarray, box: tuple[int, int, int, int], px: float) -> lis
 
 def _read_regions(gray: np.ndarray, ink: np.ndarray, regions: list[_Region], px: float) -> None:
     """OCR every region with text, each as one line (a cell's lines side by side, so that a line of
-    one character is read with its neighbours), the lines stacked into one image per page."""
+    one character is read with its neighbours), the lines stacked into one image per page; then a
+    second look at what Tesseract was unsure of, and numbers and codes read again."""
     todo = []
     for region in regions:
         region.segments = _segments(ink, region.box, px)
         if region.segments:
             todo.append(region)
-    stack, height = [], 0
+    _read_stacks(gray, todo)
     for region in todo:
+        _mark_comparators(gray, region)
+        _collect(region)
+    _second_look(gray, todo)
+    _reread_numbers(gray, todo)
+    _reread_codes(gray, todo)
+
+
+def _read_stacks(gray: np.ndarray, regions: list[_Region], lang: str = LANG, config: str = "",
+                 scale: float = 1) -> None:
+    """``_read_stack`` over the regions, in as few stacks as Tesseract's height limit allows."""
+    stack, height = [], 0
+    for region in regions:
         h = max(s[3] - s[1] for s in region.segments)
-        if stack and height + h + _GAP > _MAX_STACK:
-            _read_stack(gray, stack)
+        if stack and (height + h + _GAP) * scale > _MAX_STACK:
+            _read_stack(gray, stack, lang, config, scale)
             stack, height = [], 0
         stack.append(region)
         height += h + _GAP
     if stack:
-        _read_stack(gray, stack)
-    for region in todo:
+        _read_stack(gray, stack, lang, config, scale)
+
+
+def _second_look(gray: np.ndarray, regions: list[_Region]) -> None:
+    """Read the regions that Tesseract was unsure of (a word below ``SECOND_LOOK_BELOW``) again at
+    ``SECOND_LOOK_SCALE`` times the size, and keep the reading it is surer of (its least sure word
+    surer than the first reading's, the same number of lines). The Chinese model misreads a few
+    characters of a line at one size and not at another (丰泪区 / 丰润区, 月常 / 日常, 文件机求 /
+    文件要求), and says so by its confidence; about one region in eight is read twice."""
+    doubtful = [r for r in regions if r.confidence is not None and r.confidence < SECOND_LOOK_BELOW]
+    if not doubtful:
+        return
+    first = {id(r): (r.words, r.lines, r.confidence) for r in doubtful}
+    for region in doubtful:
+        region.words, region.lines, region.confidence = [], [], None
+    _read_stacks(gray, doubtful, scale=SECOND_LOOK_SCALE)
+    for region in doubtful:
+        _mark_comparators(gray, region)
         _collect(region)
-    _reread_numbers(gray, [r for r in todo if r.cell is not None and _looks_numeric(r)])
+        words, lines, confidence = first[id(region)]
+        if region.confidence is None or len(region.lines) != len(lines) or region.confidence <= confidence:
+            region.words, region.lines, region.confidence = words, lines, confidence
 
 
 def _looks_numeric(region: _Region) -> bool:
@@ -446,25 +485,215 @@ def _looks_numeric(region: _Region) -> bool:
     return bool(text) and len(region.segments) == 1 and _NUMBERISH.fullmatch(text) is not None
 
 
-def _reread_numbers(gray: np.ndarray, regions: list[_Region]) -> None:
-    """Read the cells that look like numbers again, with the English model and digits only: the
-    Chinese model reads "100%" as "1009%" or "100%6" and a lone 0 as O; this one does not."""
-    if not regions:
+_CODE = re.compile(r"[0-9A-Za-z()\[\]{}|]{8,}")  # as the Chinese model reads one: 13020824PO0O021910001j
+_CODE_LETTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _is_code(text: str) -> bool:
+    """A code of digits and capital letters (a project code, 13020824P00021910001J), as OCR may
+    read it: eight characters or more, six digits or more, a letter, no space."""
+    return (_CODE.fullmatch(text) is not None and len(re.findall(r"\d", text)) >= 6
+            and re.search(r"[A-Za-z]", text) is not None)
+
+
+def _looks_like_code(region: _Region) -> bool:
+    return (region.cell is not None and len(region.segments) == 1
+            and _is_code("".join(line[3] for line in region.lines)))
+
+
+def _reread_codes(gray: np.ndarray, regions: list[_Region]) -> None:
+    """Read the cells that look like codes again with the English model, digits and capital letters
+    only: the Chinese model reads a J as ")" or "j" and an 0 as O. Where the two readings differ
+    otherwise, the cell keeps the lower confidence (a warning, ``_confidence_warnings``)."""
+    codes = [r for r in regions if _looks_like_code(r)]
+    if not codes:
         return
-    first = {id(r): (r.words, r.lines, r.confidence) for r in regions}
-    for region in regions:
+    first = {id(r): (r.words, r.lines, r.confidence) for r in codes}
+    for region in codes:
         region.words, region.lines, region.confidence = [], [], None
-    _read_stack(gray, regions, lang="eng", config="-c tessedit_char_whitelist=0123456789.,%-")
+    _read_stacks(gray, codes, lang="eng", config=f"-c tessedit_char_whitelist={_CODE_LETTERS}")
+    for region in codes:
+        _collect(region)
+        text = "".join(line[3] for line in region.lines)
+        words, lines, confidence = first[id(region)]
+        if not re.fullmatch(f"[{_CODE_LETTERS}]{{8,}}", text):
+            region.words, region.lines, region.confidence = words, lines, confidence
+        elif _code_key(text) != _code_key("".join(line[3] for line in lines)) and confidence is not None:
+            # the two models read it differently: as sure as the less sure of them, so that a
+            # misread code is warned about whichever of them its English reading was sure of
+            region.confidence = min(region.confidence or 0, confidence)
+
+
+def _code_key(text: str) -> str:
+    return text.upper().replace("O", "0")
+
+
+def _compared_number(region: _Region) -> tuple[str, int] | None:
+    """(the comparator, the page column where it ends) for a cell of one line that is a comparator
+    and a number, "≥95%", whose comparator's glyph was found (``_mark_comparators``); else None."""
+    if region.cell is None or len(region.segments) != 1 or len(region.lines) != 1:
+        return None
+    text = region.lines[0][3]
+    if text[:1] not in _COMPARATORS or _NUMBERISH.fullmatch(text[1:]) is None or not re.search(r"\d", text):
+        return None
+    first = min((w for _, w in region.words), key=lambda w: w["left"])
+    end = first.get("comparator_end")
+    return (text[0], end) if end is not None and end < region.segments[0][2] - 2 else None
+
+
+def _reread_numbers(gray: np.ndarray, regions: list[_Region]) -> None:
+    """Read the numbers again with the English model and digits only: the Chinese model reads
+    "100%" as "1009%" or "100%6", "95%" as "959%", and a lone 0 as O; this one does not. Read again
+    are the cells that look like numbers, and the number after the comparator of a cell that is a
+    comparator and a number ("≥95%": the number from where the comparator's glyph ends)."""
+    cells = [r for r in regions if r.cell is not None and _looks_numeric(r)]
+    numeric = {id(r) for r in cells}
+    compared = []  # (cell, comparator, a region of its number alone)
     for region in regions:
+        if id(region) not in numeric and (found := _compared_number(region)) is not None:
+            x0, y0, x1, y1 = region.segments[0]
+            part = _Region(box=(found[1], y0, x1, y1))
+            part.segments = [part.box]
+            compared.append((region, found[0], part))
+    todo = cells + [part for *_, part in compared]
+    if not todo:
+        return
+    first = {id(r): (r.words, r.lines, r.confidence) for r in cells}
+    for region in cells:
+        region.words, region.lines, region.confidence = [], [], None
+    _read_stacks(gray, todo, lang="eng", config="-c tessedit_char_whitelist=0123456789.,%-")
+    for region in cells:
         _collect(region)
         text = "".join(line[3] for line in region.lines)
         if numeric_text(text) is None:  # the digits-only reading is no number either: keep the first
             region.words, region.lines, region.confidence = first[id(region)]
+    for region, comparator, part in compared:
+        _collect(part)
+        number = "".join(line[3] for line in part.lines)
+        if numeric_text(number) is not None and part.words:
+            first = min((w for _, w in region.words), key=lambda w: w["left"])
+            sign = dict(first, text=comparator, width=first["comparator_end"] - first["left"])
+            top, x0, x1, _, bottom = region.lines[0]
+            words = [sign] + sorted((w for _, w in part.words), key=lambda w: w["left"])
+            region.lines = [(top, x0, x1, _line_text(words), bottom)]
+            region.confidence = part.confidence
 
 
-def _read_stack(gray: np.ndarray, stack: list[_Region], lang: str = LANG, config: str = "") -> None:
-    """One Tesseract run over the regions' lines, one region a row; each word goes back to its
-    region (by its middle's row) and its segment (by its middle's column)."""
+_COMPARATORS = "≥≤><"
+
+
+def _mark_comparators(gray: np.ndarray, region: _Region) -> None:
+    """≥, ≤, > or < for a word's first character where its glyph has the shape of one and a number
+    follows. The Chinese model has no ≥ or ≤ (they are not in its character set): it reads them as
+    >, <, =, 二, 主, 过, 定 …, so the glyph itself is looked at (``_comparator_shape``)."""
+    for index, segment in enumerate(region.segments):
+        words = sorted((w for i, w in region.words if i == index), key=lambda w: w["left"])
+        for i, word in enumerate(words):
+            text = word["text"]
+            head = 2 if text[1:2] in ("=", "二") else 1  # ≥ read as two characters: ">=", "≥="
+            after = text[head:] or (words[i + 1]["text"] if i + 1 < len(words) else "")
+            if not after[:1].isdigit():
+                continue
+            found = _glyph_at(gray, segment, word["left"])
+            if found is None:
+                continue
+            glyph, end = found
+            if glyph.shape[0] > 0.9 * (segment[3] - segment[1]):
+                continue  # as tall as the line: a character, not a sign
+            shape = _comparator_shape(glyph)
+            if shape is None or (head == 2 and shape not in "≥≤"):
+                continue
+            word["text"] = shape + text[head:]
+            word["comparator_end"] = end
+            if not text[head:]:  # a word of its own: its box as wide as the glyph, for the gap after it
+                word["width"] = end - word["left"]
+
+
+def _glyph_at(gray: np.ndarray, segment, left: int) -> tuple[np.ndarray, int] | None:
+    """The first glyph on the segment's line from about ``left`` (a run of columns with ink), cut
+    to its ink, and the page column just past it. Ink is what is darker than halfway between the
+    line's darkest pixel and white: thinner than the page's Otsu ink, which at 150 dpi joins the
+    bar of a ≥ to its chevron."""
+    x0, y0, x1, y1 = segment
+    start = max(x0, left - 3)
+    crop = gray[y0:y1, start:x1]
+    if not crop.size:
+        return None
+    crop = crop < (int(crop.min()) + 255) // 2
+    columns = np.flatnonzero(crop.any(axis=0))
+    if not len(columns):
+        return None
+    first = last = int(columns[0])
+    while last + 1 < crop.shape[1] and crop[:, last + 1].any():
+        last += 1
+    glyph = crop[:, first:last + 1]
+    rows = np.flatnonzero(glyph.any(axis=1))
+    return glyph[rows[0]:rows[-1] + 1], start + last + 1
+
+
+def _comparator_shape(glyph: np.ndarray) -> str | None:
+    """"≥", "≤", ">" or "<" when the glyph (ink True, cut to its ink) is a chevron, with or without
+    a bar under it; None for anything else. A chevron: two straight arms that meet at a point, so
+    that (for ">") the ink's top edge falls and its bottom edge rises from left to right, spanning
+    the height at the open side, a point in the middle at the other, and hollow between the arms.
+    "=" and 二 have a row of ink across the glyph, and so have the digits that a bar ends."""
+    height, width = glyph.shape
+    if height < 6 or width < 5 or not 0.5 <= width / height <= 1.8:
+        return None
+    body, bar = glyph, False
+    cover = glyph.mean(axis=1)
+    across = np.flatnonzero(cover >= 0.75)
+    if len(across) and across[0] >= 0.6 * height:  # a bar at the bottom
+        top = across[0]
+        while top > 0 and cover[top - 1] >= 0.5:  # its upper edge, half inked
+            top -= 1
+        if height - top > 0.35 * height:
+            return None
+        body, bar = glyph[:top], True
+        blank = np.flatnonzero(~body.any(axis=1))
+        if len(blank) and blank[-1] >= 0.5 * top:  # the gap over the bar: the bar's fringe goes
+            body = body[:blank[-1]]
+        rows = np.flatnonzero(body.any(axis=1))
+        if not len(rows):
+            return None
+        body = body[rows[0]:rows[-1] + 1]
+    counts = body.sum(axis=0)
+    kept = np.flatnonzero(counts >= max(2, 0.3 * np.median(counts)))  # not a stray pixel at an end
+    if not len(kept):
+        return None
+    body = body[:, kept[0]:kept[-1] + 1]
+    bh, bw = body.shape
+    if bh < 5 or bw < 4 or (body.mean(axis=1) > 0.6).any():
+        return None
+    for mirrored, sign in ((False, ">"), (True, "<")):
+        b = body[:, ::-1] if mirrored else body
+        columns = [np.flatnonzero(b[:, c]) for c in range(bw)]
+        if any(len(c) == 0 for c in columns):
+            continue
+        runs = [np.split(c, np.flatnonzero(np.diff(c) > 1) + 1) for c in columns]
+        if any(len(r) > 2 for r in runs) or max(len(run) for r in runs[:bw // 2] for run in r) > 0.5 * bh:
+            continue  # three strokes across a column, or one down it on the open side: no chevron
+        tops = np.array([c[0] for c in columns])
+        bottoms = np.array([c[-1] for c in columns])
+        slack = max(1, bh // 10)
+        if (np.diff(tops) < -slack).sum() + (np.diff(bottoms) > slack).sum() > max(1, bw // 10):
+            continue  # the edges are not straight arms closing in
+        quarter = max(1, bw // 4)
+        if tops[:quarter].min() > 0.2 * bh or bottoms[:quarter].max() < 0.8 * bh:
+            continue  # the open side does not span the height
+        if tops[-quarter:].min() < 0.25 * bh or bottoms[-quarter:].max() > 0.75 * bh:
+            continue  # no point in the middle
+        if not (np.diff(columns[quarter]) > 1).any():
+            continue  # not hollow between the arms
+        return {">": "≥", "<": "≤"}[sign] if bar else sign
+    return None
+
+
+def _read_stack(gray: np.ndarray, stack: list[_Region], lang: str = LANG, config: str = "",
+                scale: float = 1) -> None:
+    """One Tesseract run over the regions' lines, one region a row, the image ``scale`` times the
+    page's size; each word goes back to its region (by its middle's row) and its segment (by its
+    middle's column)."""
     rows = []  # (top, bottom, region, [(x start in the row, segment)])
     for region in stack:
         h = max(s[3] - s[1] for s in region.segments)
@@ -484,8 +713,13 @@ def _read_stack(gray: np.ndarray, stack: list[_Region], lang: str = LANG, config
             x += x1 - x0 + _SEPARATION
         places.append((y, y + h, region, starts))
         y += h + _GAP
+    if scale != 1:  # read larger: the words' boxes are brought back to the page's pixels below
+        canvas = cv2.resize(canvas, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     data = pytesseract.image_to_data(canvas, lang=lang, output_type=pytesseract.Output.DICT,
                                      config=f"--psm {PSM} --dpi {WORK_DPI} -c preserve_interword_spaces=1 {config}")
+    if scale != 1:
+        for k in ("left", "top", "width", "height"):
+            data[k] = [int(round(v / scale)) for v in data[k]]
     for i, text in enumerate(data["text"]):
         if data["level"][i] != 5 or not text.strip():
             continue
@@ -500,28 +734,7 @@ def _read_stack(gray: np.ndarray, stack: list[_Region], lang: str = LANG, config
         x0, y0, _, _ = region.segments[index]
         word = {"text": text.strip(), "conf": float(data["conf"][i]), "height": height_,
                 "left": left - start + x0, "width": width_, "top": top - dy + y0}
-        if word["text"][0] in "<>":
-            word["text"] = _comparator(gray, word) + word["text"][1:]
         region.words.append((index, word))
-
-
-def _comparator(gray: np.ndarray, word: dict) -> str:
-    """≥ or ≤ where the word's first glyph has a bar under it, else > or <. The Chinese model has no
-    ≥ or ≤ (they are not in its character set) and reads both as > and <; tables print ≥ mostly."""
-    text = word["text"][0]
-    top, left, height = word["top"], word["left"], word["height"]
-    box = gray[max(0, top - 2):top + height + 3, left:left + int(height * 1.2)] < 128
-    columns = np.flatnonzero(box.any(axis=0))
-    if not len(columns):
-        return text
-    end = columns[0]
-    while end + 1 < box.shape[1] and box[:, end + 1].any():
-        end += 1
-    glyph = box[:, columns[0]:end + 1]
-    rows = np.flatnonzero(glyph.any(axis=1))
-    bottom = glyph[max(0, rows[-1] - 2):rows[-1] + 1]
-    has_bar = bottom.sum(axis=1).max() >= 0.7 * glyph.shape[1] and glyph.shape[1] >= 3
-    return {">": "≥", "<": "≤"}[text] if has_bar else text
 
 
 def _collect(region: _Region) -> None:
@@ -550,7 +763,8 @@ _DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "l": "1", "I": 
 
 def _line_text(words: list[dict]) -> str:
     """Words of one line → text as the text layer would give it: no space between CJK characters,
-    a space where a wide gap touches a Latin letter or digit (as ``layout._line_text``)."""
+    a space where a wide gap touches a Latin letter or digit (as ``layout._line_text``; wider
+    after ≥ or ≤)."""
     out = ""
     previous = None
     for word in words:
@@ -558,7 +772,9 @@ def _line_text(words: list[dict]) -> str:
         if previous is not None:
             gap = word["left"] - (previous["left"] + previous["width"])
             size = max(previous["height"], word["height"], 1)
-            if gap > size * 0.3 and (_ASCII.match(text[0]) or _ASCII.match(out[-1])):
+            # ≥ and ≤ are set wide, their glyph narrow: the gap after one is wider than a word's
+            wide = 0.5 if out[-1] in _COMPARATORS else 0.3
+            if gap > size * wide and (_ASCII.match(text[0]) or _ASCII.match(out[-1])):
                 out += " "
         out += text
         previous = word
@@ -597,21 +813,58 @@ def _fill_cell(region: _Region, px: float) -> None:
     texts = [line[3] for line in region.lines if line[3]]
     if len(texts) == 1 and (number := numeric_text(texts[0])) is not None:
         texts = [number]
-    cell.text = "\n".join(texts)
+    cell.text = _as_label("\n".join(texts), region.words)
     if region.lines:
         last = region.lines[-1]
         size = last[4] - last[0]
         cell.text_to_bottom = cell.bottom * px - last[4] < size / 2
 
 
+LABEL_UNSURE = 90  # a character in a word below this confidence may be put right by a form's label
+
+
+def _as_label(text: str, words: list) -> str:
+    """The cell's text with one character put right where the text is one character away from a
+    label that the templates print (``labels.LABEL_KEYS``: 年度资金总客 → 年度资金总额, 实际完成什 →
+    实际完成值) and Tesseract was unsure of that character (a word below ``LABEL_UNSURE``): a
+    misread label leaves its whole row or column unread. Only labels of five characters or more
+    (时效指标, an indicator's name, read 的效指标 is not the label 绩效指标), one character, and
+    where no other label is as close; a value one character from a label would also need a doubt
+    on just that character."""
+    from .labels import key
+
+    found = key(text)
+    if len(found) < 5 or found in _label_keys():
+        return text
+    unsure = "".join(w["text"] for _, w in words if w["conf"] < LABEL_UNSURE)
+    fixes = set()
+    for label in _label_keys():
+        if len(label) != len(found):
+            continue
+        differ = [i for i, (a, b) in enumerate(zip(found, label)) if a != b]
+        if len(differ) == 1 and found[differ[0]] in unsure and text.count(found[differ[0]]) == 1:
+            fixes.add((found[differ[0]], label[differ[0]], label))
+    if len(fixes) != 1:
+        return text
+    (wrong, right, label), = fixes
+    fixed = text.replace(wrong, right)
+    return fixed if key(fixed) == label else text
+
+
+def _label_keys() -> frozenset[str]:
+    from .labels import LABEL_KEYS
+
+    return frozenset().union(*LABEL_KEYS.values())
+
+
 def _confidence_warnings(number: int, tables: list[Table], regions: list[_Region]) -> list[str]:
-    """A numeric cell Tesseract was unsure of, named by its row and column labels."""
+    """A numeric cell (or a code's) Tesseract was unsure of, named by its row and column labels."""
     warnings = []
     for region in regions:
         cell = region.cell
         if cell is None or region.confidence is None or region.confidence >= LOW_CONFIDENCE:
             continue
-        if numeric_text(cell.text) is None:
+        if numeric_text(cell.text) is None and not _is_code(cell.text):
             continue
         table = next(t for t in tables if cell in t.cells)
         warnings.append(f"OCR low confidence ({region.confidence:.0f}) on page {number}, "

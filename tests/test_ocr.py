@@ -165,3 +165,87 @@ def test_a_timeout_kills_tesseract_with_the_worker(monkeypatch):
     assert "parsing took longer than 2 s" in doc.error
     time.sleep(0.5)
     assert set(_orphan_tesseracts()) - before == set()
+
+
+def read_cells(texts: list[str], dpi: int) -> list[str]:
+    """Each text printed (9 pt, WenQuanYi as the samples) in a cell of its own, scanned at ``dpi``
+    and brought to the working resolution as ``read_scanned_page`` does, then OCR'd: the cells' text."""
+    from extract.layout import Cell
+
+    width, row = 260, 30  # points
+    image = Image.new("L", (int(width * dpi / 72), int(row * len(texts) * dpi / 72)), 255)
+    pen = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, round(9 * dpi / 72))
+    for i, text in enumerate(texts):
+        pen.text((10 * dpi / 72, (i * row + 10) * dpi / 72), text, font=font, fill=0)
+    scale = ocr.WORK_DPI / dpi
+    gray = cv2.resize(np.array(image), None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    px = ocr.WORK_DPI / 72
+    cells = [Cell(0, i * row, width, (i + 1) * row) for i in range(len(texts))]
+    regions = [ocr._Region(cell=cell, box=ocr._inside(cell, px)) for cell in cells]
+    ocr._read_regions(gray, ocr._binarize(gray), regions, px)
+    for region in regions:
+        ocr._fill_cell(region, px)
+    return [cell.text for cell in cells]
+
+
+def glyph(char: str, dpi: int) -> np.ndarray:
+    size = round(9 * dpi / 72)
+    image = Image.new("L", (2 * size, 2 * size), 255)
+    ImageDraw.Draw(image).text((size // 2, size // 2), char, font=ImageFont.truetype(FONT, size), fill=0)
+    gray = cv2.resize(np.array(image), None, fx=ocr.WORK_DPI / dpi, fy=ocr.WORK_DPI / dpi,
+                      interpolation=cv2.INTER_CUBIC)
+    return ocr._glyph_at(gray, (0, 0, gray.shape[1], gray.shape[0]), 0)[0]
+
+
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_a_comparator_is_told_by_its_glyph(dpi):
+    # chi_sim has no ≥ or ≤: it read them 二, =, 主, 过, 定, 宇 …, and 150 dpi joined the bar to the chevron
+    assert [ocr._comparator_shape(glyph(c, dpi)) for c in "≥≤><"] == list("≥≤><")
+    assert [ocr._comparator_shape(glyph(c, dpi)) for c in "=二三主过定2734办少个"] == [None] * 13
+
+
+def test_comparators_numbers_and_codes_are_read_whole():
+    # at 200 dpi the Chinese model alone read these "二 95%" (or "二959%"), "L人", "13020824P000219100011"
+    texts = ["≥95%", "≤3500元/月", "≥14个", "≥1人", "达到 95%", "13020824P00021910001J"]
+    assert read_cells(texts, 200) == texts
+
+
+def test_a_label_one_unsure_character_off_is_put_right():
+    def words(*pairs):
+        return [(0, {"text": text, "conf": conf}) for text, conf in pairs]
+
+    misread = words(("年度", 93), ("资金", 96), ("总", 92), ("客", 55))
+    assert ocr._as_label("年度资金总客", misread) == "年度资金总额"
+    assert ocr._as_label("其中：当年财政氢款", words(("其中", 90), ("：当年财政", 91), ("氢", 45), ("款", 90))) \
+        == "其中：当年财政拨款"
+    # read with confidence, the character stays: it may be a value one character from a label
+    assert ocr._as_label("年度资金总客", words(("年度资金总客", 96))) == "年度资金总客"
+    # a label of four characters is too short to tell: 时效指标 read 的效指标 is not the label 绩效指标
+    assert ocr._as_label("的效指标", words(("的", 40), ("效指标", 95))) == "的效指标"
+
+
+def test_the_second_look_keeps_the_surer_reading(monkeypatch):
+    def region(text, conf):
+        r = ocr._Region(box=(0, 0, 100, 30))
+        r.segments = [(0, 0, 100, 30)]
+        r.words = [(0, {"text": text, "conf": conf, "left": 0, "width": 100, "height": 30, "top": 0})]
+        ocr._collect(r)
+        return r
+
+    sure, unsure, worse = region("日常工作", 95), region("月常工作", 50), region("文件要求", 60)
+    second = {id(unsure): ("日常工作", 88), id(worse): ("文件机求", 30)}
+    looked = []
+
+    def read_stack(gray, stack, lang=ocr.LANG, config="", scale=1):
+        assert scale == ocr.SECOND_LOOK_SCALE
+        for r in stack:
+            looked.append(r)
+            text, conf = second[id(r)]
+            r.words = [(0, {"text": text, "conf": conf, "left": 0, "width": 100, "height": 30, "top": 0})]
+
+    monkeypatch.setattr(ocr, "_read_stack", read_stack)
+    ocr._second_look(np.full((30, 100), 255, np.uint8), [sure, unsure, worse])
+    assert looked == [unsure, worse]  # only what Tesseract was unsure of is read again
+    assert [(r.lines[0][3], r.confidence) for r in (sure, unsure, worse)] == [
+        ("日常工作", 95), ("日常工作", 88), ("文件要求", 60)]
