@@ -1,5 +1,8 @@
 """The job, its nightly schedule, the inbox sensor and the alert on failed runs.
 
+All three are on by default: an operator who starts the webserver and the daemon gets the nightly
+run, the inbox runs and the alerts with no click (the UI can still stop each one).
+
 Both the schedule and the sensor first bring the ``documents`` partitions in line with the inbox (one
 per document, added and deleted as files come and go), then ask for one run over all of them; the
 run reads only what changed. Neither starts a run while another warehouse run is queued or going.
@@ -10,9 +13,10 @@ import hashlib
 from pathlib import Path
 
 import duckdb
-from dagster import (AssetSelection, DagsterInstance, DagsterRunStatus, RunFailureSensorContext, RunRequest,
-                     RunsFilter, ScheduleEvaluationContext, SensorEvaluationContext, SkipReason,
-                     define_asset_job, run_failure_sensor, schedule, sensor)
+from dagster import (AssetSelection, DagsterInstance, DagsterRunStatus, DefaultScheduleStatus,
+                     DefaultSensorStatus, RunFailureSensorContext, RunRequest, RunsFilter,
+                     ScheduleEvaluationContext, SensorEvaluationContext, SkipReason, define_asset_job,
+                     run_failure_sensor, schedule, sensor)
 
 from extract.document import path_text
 
@@ -62,8 +66,8 @@ def _busy(instance: DagsterInstance) -> bool:
 
 
 @schedule(job=warehouse_job, cron_schedule="0 2 * * *", execution_timezone="Asia/Shanghai",
-          name="nightly_warehouse", description="Every night at 02:00 (Beijing): the whole inbox, "
-                                                "reading only new and changed documents.")
+          name="nightly_warehouse", default_status=DefaultScheduleStatus.RUNNING,
+          description="Every night at 02:00 (Beijing): the whole inbox, reading only new and changed documents.")
 def nightly_schedule(context: ScheduleEvaluationContext, warehouse: Warehouse):
     if _busy(context.instance):
         return SkipReason("a warehouse run is in progress")
@@ -82,7 +86,7 @@ def inbox_fingerprint(warehouse: Warehouse) -> str:
     return digest.hexdigest()
 
 
-@sensor(job=warehouse_job, minimum_interval_seconds=60,
+@sensor(job=warehouse_job, minimum_interval_seconds=60, default_status=DefaultSensorStatus.RUNNING,
         description="Starts the warehouse job when the inbox folder changes.")
 def inbox_sensor(context: SensorEvaluationContext, warehouse: Warehouse):
     fingerprint = inbox_fingerprint(warehouse)
@@ -97,7 +101,8 @@ def inbox_sensor(context: SensorEvaluationContext, warehouse: Warehouse):
     return RunRequest(run_key=fingerprint, tags=all_documents(keys))
 
 
-@run_failure_sensor(monitored_jobs=[warehouse_job], description="Tells the alert channels that a run failed.")
+@run_failure_sensor(monitored_jobs=[warehouse_job], default_status=DefaultSensorStatus.RUNNING,
+                    description="Tells the alert channels that a run failed.")
 def run_failure_alert(context: RunFailureSensorContext):
     import apprise
 

@@ -1,5 +1,6 @@
-"""The job as the Dagster daemon runs it: a real `dagster-daemon`, runs submitted with `dagster job
-launch` (through the queued run coordinator, as the UI and GraphQL submit them), each launched in a
+"""The job as the Dagster daemon runs it: a real `dagster-daemon`, the first run started by the inbox
+sensor on its own, the next submitted with `dagster job launch` (through the queued run coordinator,
+as the UI and GraphQL submit them), each launched in a
 subprocess whose multiprocess executor starts every step in its own process.
 
 Why: launched this way, runs failed at `published_warehouse` with `IO Error: Could not set lock …
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
 from extract.config import published_path
 
@@ -73,6 +74,31 @@ def daemon(tmp_path):
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def finished(daemon: Daemon, run_id: str):
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while not (run := daemon.instance.get_run_by_id(run_id)).is_finished:
+        assert time.monotonic() < deadline, f"run {run_id} still {run.status.value} after {RUN_TIMEOUT} s"
+        time.sleep(2)
+    return run
+
+
+def sensor_run(daemon: Daemon):
+    """The run the inbox sensor starts on its own (it is on by default); waits until it is finished."""
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while not (runs := daemon.instance.get_runs(RunsFilter(tags={"dagster/sensor_name": "inbox_sensor"}))):
+        assert time.monotonic() < deadline, f"the inbox sensor started no run in {RUN_TIMEOUT} s"
+        time.sleep(2)
+    return finished(daemon, runs[-1].run_id)
+
+
+def stop_automation(daemon: Daemon) -> None:
+    """What an operator does before launching runs by hand: the sensor and the schedule stopped."""
+    for kind, name in (("sensor", "inbox_sensor"), ("schedule", "nightly_warehouse")):
+        result = subprocess.run([str(BIN / "dagster"), kind, "stop", name, "-w", "workspace.yaml"],
+                                cwd=ROOT, env=daemon.env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
 def launch(daemon: Daemon):
     """One run over every inbox document, as the UI submits it; waits until it is finished."""
     from orchestration.automation import all_documents, sync_partitions
@@ -84,11 +110,7 @@ def launch(daemon: Daemon):
                              "--tags", json.dumps(all_documents(keys)), "--run-id", run_id],
                             cwd=ROOT, env=daemon.env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    deadline = time.monotonic() + RUN_TIMEOUT
-    while not (run := daemon.instance.get_run_by_id(run_id)).is_finished:
-        assert time.monotonic() < deadline, f"run {run_id} still {run.status.value} after {RUN_TIMEOUT} s"
-        time.sleep(2)
-    return run
+    return finished(daemon, run_id)
 
 
 def steps(instance: DagsterInstance, run_id: str) -> tuple[int, dict[str, tuple[int, float, float]]]:
@@ -130,7 +152,11 @@ def assert_published(daemon: Daemon, run, reports: int = REPORTS) -> None:
 
 
 def test_daemon_runs_succeed_and_publish(daemon):
-    assert_published(daemon, launch(daemon))  # a fresh warehouse
+    # Regression: the sensor and the schedule were off by default, so a started daemon ran nothing.
+    # An operator starts the daemon and clicks nothing: the inbox sensor starts the first run.
+    assert_published(daemon, sensor_run(daemon))  # a fresh warehouse
+    assert len(daemon.instance.get_runs()) == 1
+    stop_automation(daemon)
     # the inbox changes: a document moves into a folder, and one that reads incompletely arrives
     (daemon.inbox / "2024").mkdir()
     shutil.move(daemon.inbox / SAMPLES[0], daemon.inbox / "2024" / SAMPLES[0])
