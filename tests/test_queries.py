@@ -17,7 +17,7 @@ def queries() -> dict[str, str]:
 
 
 def test_the_file_holds_the_queries():
-    assert len(queries()) == 7
+    assert len(queries()) == 9
 
 
 @pytest.mark.parametrize("name", sorted(queries()))

@@ -87,7 +87,7 @@ def test_self_evaluation_findings_on_the_seeds(seed_warehouse):
 
     names = dict(query(seed_warehouse, "SELECT report_id, project_name FROM raw.reports"))
     findings = {}
-    for table in ("fct_funding", "fct_indicator", "fct_score"):
+    for table in ("fct_funding", "fct_indicator", "fct_score", "cloned_projects"):
         for f in run_suite(seed_warehouse, table).findings:
             findings.setdefault(f["rule_id"], set()).add(names[f["report_id"]])
 
@@ -134,12 +134,101 @@ def test_self_evaluation_findings_on_the_seeds(seed_warehouse):
         # 全年预算数 / 年初预算数: 408.93 → 839.68 (×2.05), 81.41 → 218.98 (×2.69), and the cuts
         "SE-16": {"城乡基层党组织服务群众经费", "基层党组织党建活动经费", "2023 年退养人员医疗费",
                   "2023 年城镇登记失业人员送温暖", "2023 年城镇登记失业人员自采暖补贴"},
-        # the same budget to the 万元's 4th decimal: 3457.17173 / 3457.171733, 16.4478 twice
+        # clones, the five groups of tests/test_clones.py: a ≥3-decimal amount (3457.17173 / 3457.171733,
+        # 16.4478 twice), a goal word for word (独生子女 ×2, 控违拆违 第一批 / 第二批, 创无 ×2), or ≥4
+        # indicator rows beyond boilerplate (控违拆违 ×3, 创无 ×2, 残疾人康复补助 6 岁以下 / 七岁以上)
         "SE-22": {"2021 年度老旧小区完善类改造项目", "2023 年村级公益事业专项补助资金（市级）",
                   "第二批农村集体经济组织创无奖励资金（农村人居环境提升）",
-                  "第三批（部分）农村集体经济组织创无奖励资金（农村人居环境提升）"},
+                  "第三批（部分）农村集体经济组织创无奖励资金（农村人居环境提升）",
+                  "丰台区 2022 年第四批控违拆违专项资金", "丰台区 2023 年第一批控违拆违专项资金",
+                  "丰台区 2023 年第二批控违拆违专项资金",
+                  "2023 年独生子女父母奖励费（5 元/月/人）", "2023 年独生子女父母年老时一次性奖励费（0.1 万元/人）",
+                  "23 残疾人事业发展补助资金（6岁以下儿童康复训练补助）",
+                  "23 残疾人事业发展补助资金（七岁以上残疾少年康复补助）"},
         # the cuts, each spent in full so that 执行率 prints 100%
         "SE-17": {"2023 年退养人员医疗费", "2023 年城镇登记失业人员送温暖", "2023 年城镇登记失业人员自采暖补贴"},
     }
     assert {rule: len(names) for rule, names in off.items()} == {
         "SE-05": 69, "SE-07": 68, "SE-09": 3, "SE-10": 26, "SE-18": 59, "SE-20": 54}
+
+
+def test_a_satisfaction_row_not_done_is_se10s_finding_only(seed_warehouse, tmp_path):
+    """SE-10 and SE-11 never report one problem twice (domain §4.1, SE-11): a satisfaction row not done
+    is SE-10's; any other row that lost points needs a reason saying more than 未做 (SE-11)."""
+    import duckdb
+
+    from expectations.run import run_suite
+
+    # The seeds: 26 reports leave the survey undone (0 of 5, or of 10, with 未做), none is also SE-11's.
+    found = {rule: {f["row_key"] for f in run_suite(seed_warehouse, "fct_indicator").findings
+                    if f["rule_id"] == rule} for rule in ("SE-10", "SE-11")}
+    assert len({key.split("/")[0] for key in found["SE-10"]}) == 26 and not found["SE-10"] & found["SE-11"]
+
+    # Built by hand: the ways a row can say it was not done, on a satisfaction row and on another row.
+    warehouse = tmp_path / "facts.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("""
+            CREATE SCHEMA marts;
+            CREATE TABLE marts.fct_indicator (report_id VARCHAR, indicator_index INTEGER,
+                weight DECIMAL(20,6), score DECIMAL(20,6), deviation VARCHAR, actual_status VARCHAR,
+                score_basis VARCHAR, score_recomputed DECIMAL(20,6), is_not_applicable BOOLEAN,
+                is_not_done BOOLEAN, is_satisfaction BOOLEAN, is_ex_post_cost_target BOOLEAN);
+            INSERT INTO marts.fct_indicator VALUES
+                -- 服务对象满意度 达到 95% | — | 5 | 0 | 未做: SE-10 only
+                ('survey', 1, 5, 0, '未做', 'blank', 'not_done', 0, false, true, true, false),
+                -- 满意度 | 未开展 in 实际完成值, no reason: SE-10 only
+                ('survey', 2, 10, 0, NULL, 'not_done', 'not_done', 0, false, true, true, false),
+                -- an output row not done, 未做 all its reason says: SE-11
+                ('output', 1, 10, 0, '未做', 'not_done', 'not_done', 0, false, true, false, false),
+                -- an output row not done with its reason written: neither
+                ('output', 2, 10, 0, '受疫情影响未开展，资金已收回', 'not_done', 'not_done', 0, false, true, false, false)
+        """)
+    findings = sorted((f["rule_id"], f["row_key"]) for f in run_suite(warehouse, "fct_indicator").findings
+                      if f["rule_id"] in ("SE-10", "SE-11"))
+    assert findings == [("SE-10", "survey/1"), ("SE-10", "survey/2"), ("SE-11", "output/1")]
+
+
+def test_project_years_show_targets_copied_from_last_year(tmp_path):
+    """mart_project_years (X-03) on the seeds and a 2022 made from two of them: 2022 年城市居民最低生活
+    保障 printed as in 2023 but for its cost row; 城乡基层党组织服务群众经费 (no year in its name) with
+    项目数量 110 → 113 achieved, the 2023 target."""
+    import copy
+
+    from conftest import build_from_records, transcribed
+
+    seeds = transcribed("selfeval_dahongmen_2023.jsonl")
+    by_name = {r["project_name"]: r for r in seeds}
+    dibao = copy.deepcopy(by_name["2023 年城市居民最低生活保障"])
+    dibao.update(fiscal_year=2022, project_name="2022 年城市居民最低生活保障")
+    next(i for i in dibao["indicators"] if i["level2"] == "成本指标")["level3"] = "≤1320 万元"
+    dangjian = copy.deepcopy(by_name["城乡基层党组织服务群众经费"])
+    dangjian["fiscal_year"] = 2022
+    count = next(i for i in dangjian["indicators"] if i["level3"] == "项目数量")
+    count.update(target="110", actual="113", score=10)
+    warehouse = tmp_path / "jixiao.duckdb"
+    build_from_records({"selfeval_dahongmen_2023": seeds, "selfeval_dahongmen_2022": [dibao, dangjian]},
+                       warehouse, tmp_path / "dbt_target")
+
+    def copied(project):
+        return query(warehouse, f"""
+            SELECT level3, target, previous_target, previous_actual, target_change, is_target_repeated,
+                   is_target_last_actual
+            FROM marts.mart_project_years WHERE project_name = '{project}' AND fiscal_year = 2023
+            ORDER BY indicator_index""")
+
+    dibao_2023 = copied("2023 年城市居民最低生活保障")
+    # every 2023 row is paired with 2022's and repeats its target, but the cost row, whose 三级指标 differs
+    assert [(level3, repeated) for level3, _, _, _, _, repeated, _ in dibao_2023] == [
+        (i["level3"], i["level2"] != "成本指标") for i in by_name["2023 年城市居民最低生活保障"]["indicators"]
+        if i["level3"] or i["target"]]
+    [projects] = [row for row in copied("城乡基层党组织服务群众经费") if row[0] == "项目数量"]
+    assert projects == ("项目数量", "113", "110", "113", Decimal("3"), False, True)
+    # the first year has nothing to compare with
+    assert query(warehouse, "SELECT count(*) FROM marts.mart_project_years WHERE fiscal_year = 2022 "
+                            "AND previous_report_id IS NOT NULL") == [(0,)]
+    from test_queries import queries
+
+    answer = query(warehouse, queries()["targets_copied_from_last_year"])
+    assert {(r[3], r[10]) for r in answer} == {("2023 年城市居民最低生活保障", "last year's target"),
+                                                ("城乡基层党组织服务群众经费", "last year's target"),
+                                                ("城乡基层党组织服务群众经费", "last year's actual")}
