@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 
-.PHONY: run test install system dagster clean
+.PHONY: run test install system dagster dagster-home clean report
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,18 +15,25 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-## Run the whole pipeline on the bundled sample documents into warehouse/jixiao.duckdb.
-run: $(STAMP) system
-	$(BIN)/jixiao run
+## Run the whole pipeline on the bundled sample documents into warehouse/jixiao.duckdb. The run is
+## kept in the Dagster instance `make dagster` opens (its history, the inbox's partitions).
+run: $(STAMP) system dagster-home
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/jixiao run
+
+## The analyst report (static HTML, opens offline) of the published warehouse, written into
+## warehouse/published/report/index.html (`make run` writes it too).
+report: $(STAMP)
+	$(BIN)/jixiao report
 
 ## What the reader and the tests need from Debian's packages: the fonts bench/ and the tests render
 ## PDFs with, Tesseract and its Simplified Chinese model (scans), LibreOffice (legacy .doc/.wps/.et/.xls
-## files, and the DOCX→PDF renderings in samples/build).
+## files, and the DOCX→PDF renderings in samples/build), Chromium (tests/test_report.py opens the
+## analyst report in it; never `playwright install`).
 SYSTEM_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
   /usr/bin/tesseract /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata /usr/bin/soffice \
-  /usr/lib/libreoffice/program/libscdlo.so
+  /usr/lib/libreoffice/program/libscdlo.so /usr/bin/chromium
 SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-dejavu-core tesseract-ocr tesseract-ocr-chi-sim \
-  libreoffice-writer-nogui libreoffice-calc-nogui
+  libreoffice-writer-nogui libreoffice-calc-nogui chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 system:
 	@missing=; for f in $(SYSTEM_FILES); do test -e $$f || missing=1; done; \
@@ -40,12 +48,14 @@ system:
 test: $(STAMP) system
 	$(BIN)/pytest
 
-## Open the Dagster UI on http://127.0.0.1:3000 (run history and instance settings in $DAGSTER_HOME).
-DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
-dagster: $(STAMP)
+## The Dagster UI on http://127.0.0.1:3000 and the daemon: the nightly schedule, the inbox sensor and
+## the failure alert are on by default (run history and instance settings in $(DAGSTER_HOME)).
+dagster: $(STAMP) dagster-home
+	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml
+
+dagster-home:
 	mkdir -p $(DAGSTER_HOME)
 	test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/
-	DAGSTER_HOME=$(DAGSTER_HOME) $(BIN)/dagster dev -w workspace.yaml
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs

@@ -7,6 +7,7 @@ A failed contract is a finding for a reviewer, never an exception: a suite that 
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -15,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .docs import localize
 from .suites import SUITES, Suite
 
 # One row per finding for its whole life: a finding seen again keeps its first_seen, one no longer
@@ -64,7 +66,8 @@ def run_suite(warehouse: Path, suite: Suite | str, context=None) -> SuiteResult:
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
             frame = _frame(con.sql(suite.query or f"SELECT * FROM marts.{suite.table}"), suite)
-        return _validate(suite, suite.prepare(frame), context or _context())
+            places = _places(con)
+        return _validate(suite, _placed(suite.prepare(frame), places), context or _context())
     except Exception as exc:  # the suite could not run: report it, do not stop the run
         finding = {"rule_id": "DQ-RUN", "severity": "HARD", "kind": "extraction",
                    "table_name": suite.table, "report_id": None, "row_key": None, "field": None,
@@ -81,8 +84,9 @@ def run_checks(warehouse: Path, docs: Path | None = None) -> list[SuiteResult]:
         context.add_data_docs_site(site_name="jixiao", site_config={
             "class_name": "SiteBuilder",
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs)},
-            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}})
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"}, "show_how_to_buttons": False})
         context.build_data_docs()
+        localize(docs)  # the pages' scripts, styles and font from beside them: they open offline
     return results
 
 
@@ -146,6 +150,33 @@ def write_findings(warehouse: Path, results: list[SuiteResult]) -> int:
     return len(current)
 
 
+# Where a failing row is, as columns of the Data Docs' table of unexpected rows beside the key: the
+# project (a department report: the department), the document's file name and its pages.
+PLACES = ["project", "document", "pages"]
+
+
+def _places(con) -> dict[str, dict]:
+    """PLACES per report_id (none when the warehouse has no staging.int_reports)."""
+    if not con.execute("SELECT count(*) FROM information_schema.tables "
+                       "WHERE table_schema = 'staging' AND table_name = 'int_reports'").fetchone()[0]:
+        return {name: {} for name in PLACES}
+    reports = _report_context(con)  # report_id → CONTEXT_COLUMNS
+    return {
+        "project": {rid: c[4] or c[5] for rid, c in reports.items()},
+        "document": {rid: Path(c[0]).name for rid, c in reports.items() if c[0]},
+        "pages": {rid: str(c[1]) if c[2] in (None, c[1]) else f"{c[1]}–{c[2]}"
+                  for rid, c in reports.items() if c[1] is not None},
+    }
+
+
+def _placed(frame: pd.DataFrame, places: dict[str, dict]) -> pd.DataFrame:
+    """``frame`` (prepared for this run only: changed in place, no copy) with the PLACES of its reports."""
+    if "report_id" in frame:
+        for name, values in places.items():
+            frame[name] = frame["report_id"].map(values)
+    return frame
+
+
 def _frame(relation: duckdb.DuckDBPyRelation, suite: Suite) -> pd.DataFrame:
     """The columns ``suite`` reads, DECIMALs as DOUBLE: GE compares floats, and a Python Decimal
     object per cell is ten times the memory."""
@@ -165,12 +196,13 @@ def _validate(suite: Suite, frame: pd.DataFrame, context) -> SuiteResult:
     gx_suite = context.suites.add(gx.ExpectationSuite(name=suite.label))
     for i, contract in enumerate(suite.contracts):
         expectation = getattr(gx.expectations, contract.expectation)(
-            column=contract.column, meta={"contract": i}, **contract.kwargs)
+            column=contract.column, **contract.kwargs, **_documented(contract, i))
         gx_suite.add_expectation(expectation)
     definition = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite.label, data=batch, suite=gx_suite))
+    places = [c for c in PLACES if c in frame.columns]
     validation = definition.run(batch_parameters={"dataframe": frame}, result_format={
-        "result_format": "COMPLETE", "unexpected_index_column_names": suite.key})
+        "result_format": "COMPLETE", "unexpected_index_column_names": [*suite.key, *places]})
 
     result = SuiteResult(suite.table, bool(validation.success), len(frame))
     for outcome in validation.results:
@@ -191,6 +223,19 @@ def _validate(suite: Suite, frame: pd.DataFrame, context) -> SuiteResult:
     return result
 
 
+def _documented(contract, index: int) -> dict:
+    """What the Data Docs show of a contract: its rule id, severity and explanation as the
+    expectation's description (the validation page's row; the expectation page's line) and notes."""
+    return {
+        "meta": {"contract": index, "rule_id": contract.rule_id, "severity": contract.severity,
+                 "kind": contract.kind},
+        "description": html.escape(f"{contract.rule_id} · {contract.severity} · {contract.message_zh}"
+                                   f" — {_expected(contract)}"),
+        "notes": [f"**{contract.rule_id}** · {contract.severity} · {contract.message_zh}",
+                  f"{contract.message_en} — kind `{contract.kind}`, tolerance: {contract.tolerance}"],
+    }
+
+
 def _observed(value) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "null"
@@ -201,6 +246,8 @@ def _expected(contract) -> str:
     low, high = contract.kwargs.get("min_value"), contract.kwargs.get("max_value")
     if contract.expectation.endswith("NotBeNull"):
         return "not null"
+    if contract.expectation.endswith("ToBeNull"):  # SE-22: no clone partner; observed is the evidence
+        return f"no {contract.column} ({contract.tolerance})"
     if "value_set" in contract.kwargs:
         return f"{contract.column} in {', '.join(contract.kwargs['value_set'])}"
     if low is not None and low == high:

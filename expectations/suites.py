@@ -50,16 +50,18 @@ class Suite:
 def _indicators(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["score_minus_weight"] = df["score"] - df["weight"]
-    lost = (df["score"] < df["weight"]) & ~df["is_not_done"].astype(bool)
-    reason = df["deviation"].astype("string").fillna("").str.replace(r"[\s—\-/]|未做", "", regex=True)
+    # SE-10 and SE-11, one finding per problem: a satisfaction row not done (未做 / 未开展 …) is SE-10's
+    # finding only; every other row that lost points needs a reason saying more than 未做 (SE-11).
+    satisfaction_not_done = df["is_satisfaction"].astype(bool) & df["is_not_done"].astype(bool)
+    lost = (df["score"] < df["weight"]) & ~satisfaction_not_done
+    reason = df["deviation"].astype("string").fillna("").str.replace(r"[\s—\-/]|未做|未开展", "", regex=True)
     df["points_lost_without_reason"] = (lost & (reason == "")).astype(float).where(lost)
     df["met_but_points_lost"] = (df["actual_status"] == "met").astype(float).where(df["score"] < df["weight"])
     df["printed_minus_proportional"] = (df["score"] - df["score_recomputed"]).where(
         df["score_basis"] == "proportional")
     df["not_applicable_weight_unscored"] = df["weight"].where(
         df["is_not_applicable"].astype(bool) & df["score"].isna())
-    df["satisfaction_not_measured"] = (df["is_satisfaction"].astype(bool)
-                                       & df["is_not_done"].astype(bool)).astype(float)
+    df["satisfaction_not_measured"] = satisfaction_not_done.astype(float)
     df["ex_post_cost_target"] = df["is_ex_post_cost_target"].astype(bool).astype(float)
     return df
 
@@ -78,10 +80,6 @@ def _funding(df: pd.DataFrame) -> pd.DataFrame:
     df["rate_difference"] = df["execution_rate"] - df["executed"] / budget
     df["executed_minus_budget"] = df["executed"] - df["annual_budget"]
     df["score_minus_weight"] = df["score"] - df["weight"]
-    # SE-22: a budget precise to 4+ decimals that another project repeats (3457.17173 / 3457.171733)
-    precise = (df["annual_budget"] * 1000 - (df["annual_budget"] * 1000).round()).abs() > 1e-6
-    key = df["annual_budget"].round(4).where(precise)
-    df["cloned_amount"] = (key.map(key.value_counts()) > 1).astype(float).where(precise)
     df["score_minus_rate_points"] = df["score"] - df["weight"] * df["execution_rate"].clip(upper=1)
     df["cut_to_spending"] = ((df["executed"] / df["initial_budget"].where(df["initial_budget"] > 0) < 0.5)
                              & (df["execution_rate"] >= 1)).astype(float)
@@ -176,6 +174,16 @@ DEPARTMENT_OF = """
 SELECT f.report_id, r.department
 FROM marts.{fact} AS f
 JOIN staging.int_reports AS r ON r.report_id = f.report_id
+"""
+
+
+# SE-22: each self-evaluation with each clone partner of its unit and year (staging.int_clone_pairs, the
+# dbt model that decides: a ≥3-decimal amount, the 预期目标, or ≥4 non-boilerplate indicator rows); the
+# evidence names the partner and what is shared. A report without partners is one row with none.
+CLONE_PARTNERS = """
+SELECT s.report_id, p.partner_report_id, p.evidence AS clone_evidence
+FROM marts.fct_score AS s
+LEFT JOIN staging.int_clone_pairs AS p ON p.report_id = s.report_id
 """
 
 
@@ -277,9 +285,6 @@ SUITES = [
                  "预算执行得分与执行率不相称（应为分值×执行率）",
                  "the budget-execution score does not follow the rate (weight × rate)",
                  BETWEEN, {"min_value": -0.5, "max_value": 0.5}, "±0.5 points"),
-        Contract("SE-22", "WARN", "document", "cloned_amount",
-                 "与其他项目的全年预算数相同（疑似复制）", "the same precise budget as another project (cloned?)",
-                 BETWEEN, {"max_value": 0}, "equal to 4 decimals of 万元"),
         Contract("SE-03", "WARN", "document", "weight",
                  "预算执行率分值不是10分", "the budget-execution weight is not 10",
                  BETWEEN, {"min_value": 10, "max_value": 10}),
@@ -386,6 +391,13 @@ SUITES = [
                  "未填写预算单位", "the table prints no 预算单位 (budget unit)",
                  NOT_NULL),
     ], query=DEPARTMENT_OF.format(fact="fct_project_budget"), name="budget_unit_printed"),
+    Suite("fct_score", ["report_id", "partner_report_id"], lambda df: df, [
+        Contract("SE-22", "WARN", "document", "clone_evidence",
+                 "与同单位同年度的其他项目内容相同（疑似复制）",
+                 "shares content with another project of the same unit and year (cloned?)",
+                 "ExpectColumnValuesToBeNull", {},
+                 "an amount of ≥3 decimals, the 预期目标 (≥15 characters) or ≥4 indicator rows, boilerplate aside"),
+    ], query=CLONE_PARTNERS, name="cloned_projects"),
     # Department-level reports (部门整体绩效目标, 部门整体支出绩效自评表)
     Suite("fct_department_goal", ["report_id", "subgoal_index"], _department_goals, [
         Contract("DG-01", "HARD", "document", "subgoal_name",

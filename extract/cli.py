@@ -1,4 +1,4 @@
-"""``jixiao extract [--jobs N] PATH...``, ``jixiao run`` and ``jixiao export``.
+"""``jixiao extract [--jobs N] PATH...``, ``jixiao run``, ``jixiao export`` and ``jixiao report``.
 
 ``extract`` prints one JSON object per report on stdout (the contract) and ``ERROR <path>: <reason>``
 on stderr for each file it cannot read; it exits 1 if any file could not be read, 2 on usage errors.
@@ -50,9 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     commands = {"extract": "extract PDF documents to report records (JSON Lines)",
                 "run": "run the whole pipeline into the DuckDB warehouse",
-                "export": "write the published marts as an Excel workbook, CSV or Parquet files"}
+                "export": "write the published marts as an Excel workbook, CSV or Parquet files",
+                "report": "write the published marts as a static HTML report (opens offline)"}
     if not argv or argv[0] not in commands:
-        print("usage: jixiao {extract,run,export} ...\n" + "\n".join(
+        print("usage: jixiao {extract,run,export,report} ...\n" + "\n".join(
             f"  {name:8} {text}" for name, text in commands.items()), file=sys.stderr)
         return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     if argv[0] == "extract":
@@ -65,6 +66,10 @@ def main(argv: list[str] | None = None) -> int:
         from orchestration.export import main as export_main
 
         return export_main(argv[1:])
+    if argv[0] == "report":
+        from report.build import main as report_main
+
+        return report_main(argv[1:])
     from orchestration.run import main as run_main  # heavy imports only for `run`
 
     return run_main(argv[1:])

@@ -99,7 +99,8 @@ def summary(warehouse: Path, published: Path, run_id: str) -> str:
                "nothing changed, the published warehouse stands" if run["outcome"] == "no change" else
                f"{run['findings_open']} open findings ({run['findings_new']} new); published"),
            f"Warehouse (writer): {warehouse}", f"Published copy (open this one): {published}",
-           f"Workbook (Excel, every mart): {published.with_suffix('.xlsx')}", "",
+           f"Workbook (Excel, every mart): {published.with_suffix('.xlsx')}",
+           f"Report (HTML, open in a browser): {published.parent / 'report' / 'index.html'}", "",
            "Documents: " + ", ".join(f"{n} {s}" for s, n in docs)
            + (f" ({len(quarantined)} read incompletely: quarantined, left out of the marts)" if quarantined else "")]
     out += [f"  ERROR {f}: {e} (attempts {a})" for f, e, a in failed]

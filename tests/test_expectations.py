@@ -14,6 +14,8 @@ CREATE TABLE staging.int_reports (report_id VARCHAR, fiscal_year INTEGER, office
     project_name VARCHAR);
 INSERT INTO staging.int_reports VALUES ('over', 2023, 'o1', '某部门', '某办公室', '/inbox/a.pdf', 3, 4, '某项目'),
     ('negative', 2023, 'o1', '某部门', '某办公室', '/inbox/a.pdf', 5, 5, '另一项目');
+-- SE-22's clone partners (the dbt model staging.int_clone_pairs), none here: tests/test_clones.py
+CREATE TABLE staging.int_clone_pairs (report_id VARCHAR, partner_report_id VARCHAR, evidence VARCHAR);
 CREATE SCHEMA marts;
 CREATE TABLE marts.fct_indicator (report_id VARCHAR, indicator_index INTEGER,
     weight DECIMAL(20,6), score DECIMAL(20,6), deviation VARCHAR, actual_status VARCHAR,
@@ -257,7 +259,7 @@ def test_data_docs_are_built_into_the_folder(warehouse, tmp_path):
         "fct_indicator", "fct_funding", "fct_score", "fct_spend_plan", "fct_project_budget",
         "fct_target_indicator", "mart_target_vs_actual", "initial_vs_approved", "department_printed",
         "fct_department_goal", "fct_department_self_evaluation", "fct_department_indicator",
-        "budget_unit_printed"}
+        "budget_unit_printed", "cloned_projects"}
 
 
 def test_an_unscored_report_is_a_state_and_a_missing_department_a_finding(warehouse):

@@ -64,6 +64,30 @@ def marts_workbook(context: AssetExecutionContext, warehouse: Warehouse) -> None
                                      f"- {name}: {n}" for name, n in rows.items()))})
 
 
+@asset(key=["analyst_report"], group_name="publish", pool=WAREHOUSE_POOL, deps=[AssetKey(["published_warehouse"])],
+       kinds={"html"}, owners=OWNERS,
+       description="The analyst report beside the published warehouse (report/index.html): per fiscal year the "
+                   "money, scores, project scorecards with their indicators, findings with evidence, targets "
+                   "against actuals and target quality, charts bundled, every row linked to its source page; "
+                   "opens from disk with no network (`jixiao report`).")
+def analyst_report(context: AssetExecutionContext, warehouse: Warehouse) -> None:
+    from report.build import build
+
+    target = report_path(warehouse)
+    counts = build(warehouse.published_path, target.parent)
+    context.add_output_metadata({"path": MetadataValue.path(str(target)),
+                                 "url": MetadataValue.url(target.as_uri()),
+                                 "projects": counts["projects"], "findings": counts["findings"],
+                                 "source_pages": counts["pages"]})
+
+
+def report_path(warehouse: Warehouse) -> Path:
+    """The report's page beside the published copy: warehouse/published/report/index.html."""
+    from report.build import default_out
+
+    return default_out(warehouse.published_path) / "index.html"
+
+
 def workbook_path(warehouse: Warehouse) -> Path:
     """The workbook beside the published copy, same name: warehouse/published/jixiao.xlsx."""
     return warehouse.published_path.with_suffix(".xlsx")

@@ -1,0 +1,1 @@
+"""The analyst report: ``jixiao report`` writes the published marts as a static HTML page (build.py)."""
