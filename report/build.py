@@ -144,6 +144,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "partly_scored": ("部分评分", "partly scored"),
     "not_scored": ("未评分", "not scored"),
     "fig_money_by_office": ("各单位预算与执行（万元）", "Budget and spending by office (10k yuan)"),
+    "budget_series": ("全年预算数", "Full-year budget"),  # the chart's unit is in its title: 万元
+    "executed_series": ("全年执行数", "Executed"),
     "fig_score_distribution": ("得分分布（项目数）", "Score distribution (projects)"),
     "fig_score_by_office": ("各单位平均得分：自评与重算", "Average score by office: printed and recomputed"),
     "fig_findings_by_rule": ("按规则的问题数", "Open findings by rule"),
@@ -281,8 +283,8 @@ def charts_for_year(data: dict[str, list[dict]], year: int, lang: str) -> dict[s
     if money := rows("money_by_office"):
         out["money_by_office"] = _bars(
             [r["office_name"] for r in money],
-            [(t("annual_budget", lang), [r["annual_budget_wan"] for r in money]),
-             (t("executed", lang), [r["executed_wan"] for r in money])], horizontal=True, value_name=t("wan", lang))
+            [(t("budget_series", lang), [r["annual_budget_wan"] for r in money]),
+             (t("executed_series", lang), [r["executed_wan"] for r in money])], horizontal=True, value_name=t("wan", lang))
     if bands := rows("score_distribution"):
         out["score_distribution"] = _bars(
             [t("band_none", lang) if r["band"] == 0 else r["band_label"] for r in bands],
