@@ -156,6 +156,13 @@ SELECT fiscal_year, office_name, report_type, projects, indicators, quantified_t
 FROM marts.mart_indicator_quality
 ORDER BY fiscal_year, report_type, quantified_share, office_name;
 
+-- figure: clone_groups
+-- Projects of one department and year that share content (SE-22), each shared item beside every member's printing.
+SELECT fiscal_year, clone_group_id, group_size, department_name, item_kind, item_label, item_order, shared_text,
+       project_name, office_name, printed_text
+FROM marts.mart_clone_groups
+ORDER BY fiscal_year, clone_group_id, item_kind, item_order, shared_text, project_name;
+
 -- name: offices_by_execution
 -- Which offices spend their budgets, and how they score themselves.
 SELECT fiscal_year, department_name, office_name, projects,

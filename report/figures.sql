@@ -149,3 +149,10 @@ SELECT fiscal_year, office_name, report_type, projects, indicators, quantified_t
        boilerplate_targets, placeholder_names, unknown_labels
 FROM marts.mart_indicator_quality
 ORDER BY fiscal_year, report_type, quantified_share, office_name;
+
+-- name: clone_groups
+-- Projects of one department and year that share content (SE-22), each shared item beside every member's printing.
+SELECT fiscal_year, clone_group_id, group_size, department_name, item_kind, item_label, item_order, shared_text,
+       project_name, office_name, printed_text
+FROM marts.mart_clone_groups
+ORDER BY fiscal_year, clone_group_id, item_kind, item_order, shared_text, project_name;

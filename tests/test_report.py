@@ -160,6 +160,21 @@ def test_the_rows_are_the_marts(opened, published):
         assert name in text
 
 
+def test_clone_groups_side_by_side(opened, published):
+    """Each clone group of the year (mart_clone_groups): one table, a column per member, a row per
+    shared item, every shared printing marked."""
+    groups = query(published, "SELECT clone_group_id, count(DISTINCT project_name), count(DISTINCT shared_text), "
+                              "count(*) FROM marts.mart_clone_groups WHERE fiscal_year = 2023 GROUP BY 1")
+    assert len(groups) == 3  # the samples: goal text and rows, rows alone, and an amount 3457.17173(3)
+    opened.select_year(2023)
+    tables = opened.section(2023).locator("table.clones")
+    assert tables.count() == len(groups)
+    shapes = sorted((tables.nth(i).locator("thead th").count() - 1, tables.nth(i).locator("tbody tr").count(),
+                     tables.nth(i).locator("mark").count()) for i in range(tables.count()))
+    assert shapes == sorted((members, items, printed) for _, members, items, printed in groups)
+    assert "3457.171733" in tables.nth(0).locator("..").inner_text()
+
+
 def test_filters_change_the_visible_rows(opened, published):
     opened.select_year(2023)
     section = opened.section(2023)
