@@ -7,8 +7,8 @@ drill down to indicators), the data-quality findings with their evidence, target
 and the quality of the targets. Every project, indicator and finding links to its page in the
 source document (report/sources.py).
 
-Every figure and table is a named query of report/figures.sql, shown under it; the same text is
-in docs/queries.sql. Charts are Apache ECharts, its echarts.min.js vendored in report/static
+Every figure and table is a named query of report/figures.sql (docs/queries.sql points there),
+shown under it. Charts are Apache ECharts, its echarts.min.js vendored in report/static
 (6.1.0: dist/echarts.min.js of the npm package ``echarts``, `npm pack echarts@6.1.0`, sha256
 b66b25aeb4df84e33199dc21694014d336d222cbd9deb0e5a7c14bd6aa0d0fd0; Apache-2.0, its LICENSE, NOTICE
 and the d3 licence beside it) and copied into DIR: no CDN. The chart options are written here as plain dicts rather than with pyecharts, whose
