@@ -1,12 +1,17 @@
 """Shared fixtures: the sample documents run once through the whole pipeline."""
 
 import contextlib
+import glob
 import hashlib
 import importlib.util
 import io
 import json
+import os
 import shutil
+import socket
+import subprocess
 import sys
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -83,11 +88,6 @@ def build_from_records(documents: dict[str, list[dict]], warehouse: Path, target
     For model tests that need reports the sample PDFs do not hold (all 109 seed reports, a target
     table and a self-evaluation of one project, another jurisdiction's spellings).
     """
-    import hashlib
-    import json
-    import os
-    import subprocess
-    import sys
 
     from extract.load import Document, connect, load_document
 
@@ -108,7 +108,6 @@ def build_from_records(documents: dict[str, list[dict]], warehouse: Path, target
 
 def transcribed(name: str) -> list[dict]:
     """Records transcribed by hand from ../shared/seeds (samples/records), without their seed numbers."""
-    import json
 
     with open(ROOT / "samples" / "records" / name, encoding="utf-8") as fh:
         return [{k: v for k, v in json.loads(line).items() if k != "seed_report"} for line in fh]
@@ -145,3 +144,58 @@ def webhook(path: str = "/hook"):
         yield f"json://127.0.0.1:{server.server_port}{path}", received
     finally:
         server.shutdown()
+
+
+# A throwaway PostgreSQL server (Debian's postgresql package, `make system`), shared by the tests that
+# build the warehouse there or keep Dagster's instance in it.
+def postgres_bin() -> Path | None:
+    found = shutil.which("initdb") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))), None)
+    return Path(found).resolve().parent if found else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server():
+    """(socket dir, port) of a PostgreSQL server that lives as long as the test session."""
+    bindir = postgres_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not installed")
+    # Not under pytest's tmp folder: when we are root the server runs as the postgres user
+    # (initdb refuses root), who may not enter it.
+    folder = Path(tempfile.mkdtemp(prefix="jixiao-pg-"))
+    run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if run_as:
+        shutil.chown(folder, "postgres")
+    port = free_port()
+    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(folder / "data"), "--auth=trust",
+                    "-U", "jixiao", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+    subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-w", "-l",
+                    str(folder / "log"), "-o", f"-k {folder} -p {port} -c listen_addresses=''", "start"],
+                   check=True, capture_output=True)
+    try:
+        yield str(folder), port
+    finally:
+        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate",
+                        "stop"], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_database(server, request):
+    """A new, empty database on the session's PostgreSQL server, named after the test:
+    (host, port, dbname)."""
+    import psycopg2
+
+    host, port = server
+    name = "t_" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:12]
+    admin = psycopg2.connect(host=host, port=port, user="jixiao", dbname="postgres")
+    admin.autocommit = True
+    admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.cursor().execute(f"CREATE DATABASE {name}")
+    admin.close()
+    return host, port, name

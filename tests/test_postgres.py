@@ -1,13 +1,9 @@
 """The same dbt project on PostgreSQL: a throwaway server, the raw tables of the seed warehouse
 copied into it, `dbt build --target postgres`, and every mart equal to the DuckDB one."""
 
-import glob
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,60 +15,18 @@ from extract.load import DDL
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def postgres_bin() -> Path | None:
-    found = shutil.which("initdb") or next(iter(sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))), None)
-    return Path(found).resolve().parent if found else None
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    """(socket dir, port) of a PostgreSQL server that lives as long as this module."""
-    bindir = postgres_bin()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) not installed")
-    # Not under pytest's tmp folder: when we are root the server runs as the postgres user
-    # (initdb refuses root), who may not enter it.
-    folder = Path(tempfile.mkdtemp(prefix="jixiao-pg-"))
-    run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if run_as:
-        shutil.chown(folder, "postgres")
-    port = free_port()
-    subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(folder / "data"), "--auth=trust",
-                    "-U", "jixiao", "-E", "UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
-    subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-w", "-l",
-                    str(folder / "log"), "-o", f"-k {folder} -p {port} -c listen_addresses=''", "start"],
-                   check=True, capture_output=True)
-    try:
-        yield str(folder), port
-    finally:
-        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate",
-                        "stop"], capture_output=True)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def normalised(rows) -> list[tuple]:
     """Rows comparable across the two databases: 1.500000 and 1.5 are one number."""
     return sorted((tuple(v.normalize() if isinstance(v, Decimal) else v for v in row) for row in rows),
                   key=repr)
 
 
-def test_marts_on_postgres_equal_marts_on_duckdb(seed_warehouse, server, tmp_path):
+def test_marts_on_postgres_equal_marts_on_duckdb(seed_warehouse, pg_database, tmp_path):
     import psycopg2
 
-    host, port = server
-    admin = psycopg2.connect(host=host, port=port, user="jixiao", dbname="postgres")
-    admin.autocommit = True
-    admin.cursor().execute("CREATE DATABASE jixiao")
-    admin.close()
-
+    host, port, dbname = pg_database
     source = duckdb.connect(str(seed_warehouse), read_only=True)
-    target = psycopg2.connect(host=host, port=port, user="jixiao", dbname="jixiao")
+    target = psycopg2.connect(host=host, port=port, user="jixiao", dbname=dbname)
     with target, target.cursor() as cur:
         cur.execute(DDL)  # the raw layer's DDL is plain SQL both databases read
         for (table,) in source.execute(
@@ -88,7 +42,7 @@ def test_marts_on_postgres_equal_marts_on_duckdb(seed_warehouse, server, tmp_pat
         [str(Path(sys.executable).parent / "dbt"), "build", "--quiet", "--project-dir", str(project),
          "--profiles-dir", str(project), "--target-path", str(tmp_path), "--log-path", str(tmp_path)],
         env={**os.environ, "JIXIAO_DBT_TARGET": "postgres", "JIXIAO_PG_HOST": host,
-             "JIXIAO_PG_PORT": str(port)}, capture_output=True, text=True)
+             "JIXIAO_PG_PORT": str(port), "JIXIAO_PG_DBNAME": dbname}, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
     marts = [t for (t,) in source.execute("SELECT table_name FROM information_schema.tables "
