@@ -6,9 +6,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def warehouse_url() -> str | None:
+    """The PostgreSQL warehouse's URL when ``JIXIAO_WAREHOUSE`` is one (``postgresql://USER@HOST:PORT/DB``),
+    else None: the warehouse is the embedded DuckDB file."""
+    value = os.environ.get("JIXIAO_WAREHOUSE", "")
+    return value if value.startswith(POSTGRES_SCHEMES) else None
+
+
 def warehouse_path() -> Path:
-    """The DuckDB file (``JIXIAO_WAREHOUSE``, default ``warehouse/jixiao.duckdb``)."""
+    """The DuckDB file (``JIXIAO_WAREHOUSE``, default ``warehouse/jixiao.duckdb``). With a PostgreSQL
+    warehouse, the writer's local DuckDB ledger of what was read (``JIXIAO_LEDGER``, default
+    ``warehouse/ledger.duckdb``)."""
+    if warehouse_url():
+        return Path(os.environ.get("JIXIAO_LEDGER", ROOT / "warehouse" / "ledger.duckdb")).resolve()
     return Path(os.environ.get("JIXIAO_WAREHOUSE", ROOT / "warehouse" / "jixiao.duckdb")).resolve()
+
+
+def results_path() -> str:
+    """Where extraction results go, one content-addressed file per document and reader version
+    (``JIXIAO_RESULTS``: a folder, default ``warehouse/results``)."""
+    return os.environ.get("JIXIAO_RESULTS", str(ROOT / "warehouse" / "results"))
 
 
 def inbox_path() -> Path:

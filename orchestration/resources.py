@@ -9,7 +9,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource, DbtProject
 
-from extract.config import ROOT, inbox_path, published_path, warehouse_path
+from extract.config import ROOT, inbox_path, published_path, results_path, warehouse_path, warehouse_url
 from extract.document import path_text
 
 DBT_PROJECT_DIR = ROOT / "dbt_project"
@@ -21,11 +21,17 @@ class Warehouse(ConfigurableResource):
     """The DuckDB file the pipeline writes, the read-only copy it publishes for analysts, and the
     inbox it is fed from (env JIXIAO_WAREHOUSE, JIXIAO_PUBLISHED, JIXIAO_INBOX)."""
 
-    path: str
+    path: str  # the DuckDB warehouse; with a PostgreSQL warehouse, the writer's local ledger
     inbox: str
+    postgres: str = ""  # postgresql://USER@HOST:PORT/DB when the warehouse is on PostgreSQL
+    results: str = ""  # where extraction results go, content-addressed (JIXIAO_RESULTS)
     published: str = ""
     extract_jobs: int = 1
     max_attempts: int = 3  # a document that timed out, ran out of memory or crashed is tried this often
+
+    @property
+    def on_postgres(self) -> bool:
+        return bool(self.postgres)
 
     @property
     def published_path(self) -> Path:
@@ -49,12 +55,13 @@ class Warehouse(ConfigurableResource):
 
 
 def warehouse_resource() -> Warehouse:
+    url = warehouse_url()
     path = warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    # dbt reads the same variable (dbt_project/profiles.yml): always an absolute path.
-    os.environ["JIXIAO_WAREHOUSE"] = str(path)
+    if not url:  # dbt reads the same variable (dbt_project/profiles.yml): always an absolute path.
+        os.environ["JIXIAO_WAREHOUSE"] = str(path)
     published = os.environ.get("JIXIAO_PUBLISHED")
-    return Warehouse(path=str(path), inbox=str(inbox_path()),
+    return Warehouse(path=str(path), inbox=str(inbox_path()), postgres=url or "", results=results_path(),
                      published=str(Path(published).resolve()) if published else "",
                      extract_jobs=int(os.environ.get("JIXIAO_EXTRACT_JOBS", 1)),
                      max_attempts=int(os.environ.get("JIXIAO_MAX_ATTEMPTS", 3)))

@@ -7,6 +7,8 @@ import shutil
 import sys
 from pathlib import Path
 
+from extract.config import POSTGRES_SCHEMES
+
 EXAMPLE_QUERY = """\
 -- Offices by money spent, with their self-evaluation scores (paste into: duckdb -readonly {path})
 SELECT fiscal_year, office_name, projects, annual_budget_yuan, executed_yuan, execution_rate,
@@ -18,12 +20,14 @@ ORDER BY executed_yuan DESC;"""
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="jixiao run", description=__doc__)
     parser.add_argument("--inbox", help="folder of source documents (default $JIXIAO_INBOX or samples/)")
-    parser.add_argument("--warehouse", help="DuckDB file (default $JIXIAO_WAREHOUSE or warehouse/jixiao.duckdb)")
+    parser.add_argument("--warehouse", help="DuckDB file, or postgresql://USER@HOST:PORT/DB "
+                                            "(default $JIXIAO_WAREHOUSE or warehouse/jixiao.duckdb)")
     args = parser.parse_args(argv)
     if args.inbox:
         os.environ["JIXIAO_INBOX"] = str(Path(args.inbox).resolve())
     if args.warehouse:
-        os.environ["JIXIAO_WAREHOUSE"] = str(Path(args.warehouse).resolve())
+        os.environ["JIXIAO_WAREHOUSE"] = (args.warehouse if args.warehouse.startswith(POSTGRES_SCHEMES)
+                                          else str(Path(args.warehouse).resolve()))
 
     from dagster import DagsterInstance
 
