@@ -84,11 +84,14 @@ ORDER BY fiscal_year, group_projects, item_kind, min(item_order);
 
 -- name: targets_copied_from_last_year
 -- Which targets did this unit copy from last year (X-03)? Targets printed as last year's target
--- (照搬上年), or set at last year's actual (历史标准), per project, beside last year's values; add
--- `AND department_name = '…'` for one unit. Empty until two years of a project are loaded.
+-- (照搬上年), or set at last year's actual (历史标准), per project, beside last year's values and
+-- the budget of both years; x03 marks a quantity copied while the budget moved by more than 10% (an
+-- X-03 finding). Add `AND department_name = '…'` for one unit. Empty until two years of a project
+-- are loaded (samples/years/ holds a second year of seven seed projects).
 SELECT fiscal_year, department_name, office_name, project_name, level3, target,
        previous_fiscal_year, previous_target, previous_actual, target_change,
-       CASE WHEN is_target_repeated THEN 'last year''s target' ELSE 'last year''s actual' END AS copied_from
+       CASE WHEN is_target_repeated THEN 'last year''s target' ELSE 'last year''s actual' END AS copied_from,
+       previous_budget, budget, is_copied_target AS x03
 FROM marts.mart_project_years
 WHERE is_target_repeated OR is_target_last_actual
 ORDER BY fiscal_year, department_name, office_name, project_name, indicator_index;

@@ -187,6 +187,33 @@ LEFT JOIN staging.int_clone_pairs AS p ON p.report_id = s.report_id
 """
 
 
+# X-03: each self-evaluated indicator paired with the same project's last year (marts.mart_project_years,
+# the dbt model that decides: a quantity target repeated while the budget moved by more than 10%).
+COPIED_TARGETS = """
+SELECT report_id, indicator_index, level3, target, previous_fiscal_year, previous_report_id,
+       previous_project_name, budget, previous_budget, is_copied_target
+FROM marts.mart_project_years
+WHERE previous_report_id IS NOT NULL
+"""
+
+
+def _wan(amount: float) -> str:
+    """万元 as printed: stored to 6 decimals, trailing zeros not printed."""
+    return f"{amount:.6f}".rstrip("0").rstrip(".")
+
+
+def _copied_targets(df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    copied = df["is_copied_target"].fillna(False).astype(bool)
+    # the evidence names last year's report and the budgets that should have moved the target
+    df["copied_target"] = pd.Series(None, index=df.index, dtype=object)
+    df.loc[copied, "copied_target"] = [
+        f"与 {r.previous_fiscal_year:.0f} 年「{r.previous_project_name}」（{r.previous_report_id}）相同："
+        f"{r.level3} {r.target}；预算 {_wan(r.previous_budget)} → {_wan(r.budget)} 万元"
+        for r in df[copied].itertuples()]
+    return df
+
+
 def _target_changes(df: pd.DataFrame) -> pd.DataFrame:
     df = df.copy()
     df["report_id"] = df["self_evaluation_report_id"].fillna(df["target_report_id"])
@@ -398,6 +425,13 @@ SUITES = [
                  "ExpectColumnValuesToBeNull", {},
                  "an amount of ≥3 decimals, the 预期目标 (≥15 characters) or ≥4 indicator rows, boilerplate aside"),
     ], query=CLONE_PARTNERS, name="cloned_projects"),
+    Suite("mart_project_years", ["report_id", "indicator_index"], _copied_targets, [
+        Contract("X-03", "INFO", "document", "copied_target",
+                 "指标值照搬上年，而预算已变化", "a target copied from last year while the budget changed",
+                 "ExpectColumnValuesToBeNull", {},
+                 "people, households, items, area, length or an amount; budget moved by more than 10%"
+                 " (dbt var x03_budget_change)"),
+    ], query=COPIED_TARGETS, name="copied_targets"),
     # Department-level reports (部门整体绩效目标, 部门整体支出绩效自评表)
     Suite("fct_department_goal", ["report_id", "subgoal_index"], _department_goals, [
         Contract("DG-01", "HARD", "document", "subgoal_name",

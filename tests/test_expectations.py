@@ -17,6 +17,10 @@ INSERT INTO staging.int_reports VALUES ('over', 2023, 'o1', '某部门', '某办
 -- SE-22's clone partners (the dbt model staging.int_clone_pairs), none here: tests/test_clones.py
 CREATE TABLE staging.int_clone_pairs (report_id VARCHAR, partner_report_id VARCHAR, evidence VARCHAR);
 CREATE SCHEMA marts;
+-- X-03's years side by side (the dbt model marts.mart_project_years), none here: tests/test_years.py
+CREATE TABLE marts.mart_project_years (report_id VARCHAR, indicator_index INTEGER, level3 VARCHAR,
+    target VARCHAR, previous_fiscal_year INTEGER, previous_report_id VARCHAR, previous_project_name VARCHAR,
+    budget DECIMAL(20,6), previous_budget DECIMAL(20,6), is_copied_target BOOLEAN);
 CREATE TABLE marts.fct_indicator (report_id VARCHAR, indicator_index INTEGER,
     weight DECIMAL(20,6), score DECIMAL(20,6), deviation VARCHAR, actual_status VARCHAR,
     score_basis VARCHAR, score_recomputed DECIMAL(20,6), is_not_applicable BOOLEAN, is_not_done BOOLEAN,
@@ -179,7 +183,7 @@ def test_each_violation_is_one_finding(warehouse):
     assert success == {
         "fct_indicator": False, "fct_funding": False, "fct_score": False, "fct_spend_plan": False,
         "fct_project_budget": False, "fct_target_indicator": False, "mart_target_vs_actual": False,
-        "fct_department_goal": True, "fct_department_self_evaluation": True, "fct_department_indicator": True}
+        "mart_project_years": True, "fct_department_goal": True, "fct_department_self_evaluation": True, "fct_department_indicator": True}
 
 
 def test_finding_rows_carry_severity_kind_and_values(warehouse):
@@ -259,7 +263,7 @@ def test_data_docs_are_built_into_the_folder(warehouse, tmp_path):
         "fct_indicator", "fct_funding", "fct_score", "fct_spend_plan", "fct_project_budget",
         "fct_target_indicator", "mart_target_vs_actual", "initial_vs_approved", "department_printed",
         "fct_department_goal", "fct_department_self_evaluation", "fct_department_indicator",
-        "budget_unit_printed", "cloned_projects"}
+        "budget_unit_printed", "cloned_projects", "copied_targets"}
 
 
 def test_an_unscored_report_is_a_state_and_a_missing_department_a_finding(warehouse):

@@ -5,6 +5,14 @@
 -- Indicators are paired as in mart_target_vs_actual: canonical code and 三级指标 name, n-th with n-th.
 -- A target equal to last year's (whitespace aside) is repeated (照搬上年); one equal to last year's
 -- actual, as a number of one unit family (or both unitless), is set from history (历史标准).
+--
+-- X-03 (shared/domain/README.md §4.3; the reference names no exemption, these are ours): a repeated
+-- target is copied (is_copied_target) when it is a quantity the money should move — people,
+-- households, items, area, length, an amount — and the budget changed by more than
+-- var x03_budget_change (10%) of last year's. The budget is the 年初预算数, the one targets are set
+-- against, else the 全年预算数 where no 年初 is printed. Rates and satisfaction (≥90% may be a
+-- standard), durations and deadlines (a stale year is SE-23's), grades, text, and amounts per unit
+-- (每…, …/人, …标准) legitimately stay the same.
 with reports as (
     select
         r.report_id,
@@ -29,45 +37,73 @@ years as (
 
 evaluations as (
     {{ keyed_indicators('fct_indicator', 'not m.is_empty_row') }}
+),
+
+budgets as (
+    select report_id, coalesce(initial_budget, annual_budget) as budget
+    from {{ ref('fct_funding') }}
+    where funding_source = 'total'
+),
+
+paired as (
+    select
+        e.fiscal_year,
+        y.previous_fiscal_year,
+        y.series_key,
+        e.project_key,
+        r.project_name,
+        o.department_name,
+        o.office_name,
+        e.report_id,
+        e.indicator_index,
+        e.indicator_code,
+        e.level3,
+        e.target,
+        e.actual,
+        e.weight,
+        e.score,
+        s.total_score,
+        s.total_score_recomputed,
+        b.budget,
+        p.report_id as previous_report_id,
+        pr.project_name as previous_project_name,
+        p.level3 as previous_level3,
+        p.target as previous_target,
+        p.actual as previous_actual,
+        p.score as previous_score,
+        ps.total_score as previous_total_score,
+        pb.budget as previous_budget,
+        cast(case when e.target_unit_family is not distinct from p.target_unit_family
+                  and e.target_comparator = p.target_comparator
+                  then e.target_value - p.target_value end as decimal(20, 6)) as target_change,
+        coalesce(regexp_replace(e.target, '\s+', '', 'g') = regexp_replace(p.target, '\s+', '', 'g'), false)
+            as is_target_repeated,
+        coalesce(e.target_value = p.actual_value
+                 and e.target_unit_family is not distinct from p.actual_unit_family, false)
+            as is_target_last_actual,
+        coalesce(abs(b.budget - pb.budget) > {{ var('x03_budget_change', 0.1) }} * abs(pb.budget), false)
+            as is_budget_changed,
+        e.target_value is not null
+            and coalesce(e.target_unit_family, 'count') in
+                ('people', 'households', 'count', 'money_yuan', 'area_m2', 'length_m')
+            and not coalesce(e.is_satisfaction, false)
+            and e.target not like '%每%' and e.target not like '%/%' and e.target not like '%标准%'
+            as is_quantity_target
+    from evaluations as e
+    inner join reports as r on r.report_id = e.report_id
+    inner join years as y on y.series_key = r.series_key and y.fiscal_year = e.fiscal_year
+    inner join {{ ref('dim_office') }} as o on o.office_key = e.office_key
+    inner join {{ ref('fct_score') }} as s on s.report_id = e.report_id
+    left join budgets as b on b.report_id = e.report_id
+    left join evaluations as p
+        on y.is_pairable and p.report_id = y.previous_report_id and p.pair_key = e.pair_key and p.nth = e.nth
+    left join {{ ref('fct_score') }} as ps on ps.report_id = p.report_id
+    -- last year's report and budget, whether or not this indicator was printed last year
+    left join reports as pr on y.is_pairable and pr.report_id = y.previous_report_id
+    left join budgets as pb on y.is_pairable and pb.report_id = y.previous_report_id
 )
 
 select
-    e.fiscal_year,
-    y.previous_fiscal_year,
-    y.series_key,
-    e.project_key,
-    r.project_name,
-    o.department_name,
-    o.office_name,
-    e.report_id,
-    e.indicator_index,
-    e.indicator_code,
-    e.level3,
-    e.target,
-    e.actual,
-    e.weight,
-    e.score,
-    s.total_score,
-    s.total_score_recomputed,
-    p.report_id as previous_report_id,
-    p.level3 as previous_level3,
-    p.target as previous_target,
-    p.actual as previous_actual,
-    p.score as previous_score,
-    ps.total_score as previous_total_score,
-    cast(case when e.target_unit_family is not distinct from p.target_unit_family
-              and e.target_comparator = p.target_comparator
-              then e.target_value - p.target_value end as decimal(20, 6)) as target_change,
-    coalesce(regexp_replace(e.target, '\s+', '', 'g') = regexp_replace(p.target, '\s+', '', 'g'), false)
-        as is_target_repeated,
-    coalesce(e.target_value = p.actual_value
-             and e.target_unit_family is not distinct from p.actual_unit_family, false)
-        as is_target_last_actual
-from evaluations as e
-inner join reports as r on r.report_id = e.report_id
-inner join years as y on y.series_key = r.series_key and y.fiscal_year = e.fiscal_year
-inner join {{ ref('dim_office') }} as o on o.office_key = e.office_key
-inner join {{ ref('fct_score') }} as s on s.report_id = e.report_id
-left join evaluations as p
-    on y.is_pairable and p.report_id = y.previous_report_id and p.pair_key = e.pair_key and p.nth = e.nth
-left join {{ ref('fct_score') }} as ps on ps.report_id = p.report_id
+    *,
+    is_target_repeated and is_budget_changed and is_quantity_target as is_copied_target
+from paired
