@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -205,6 +206,9 @@ COMPLETE_DESPITE = re.compile(r"number out of range, stored as NULL: |label .* h
 
 def connect(path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
+    # DuckDB's default cache is 80 % of RAM, kept for as long as the connection: in the run process
+    # it grew with the warehouse. Past the limit, blocks are evicted (or spilled beside the file).
+    con.execute(f"SET memory_limit = '{int(os.environ.get('JIXIAO_DUCKDB_MEMORY_MB', 256))}MB'")
     con.execute(DDL)
     return con
 

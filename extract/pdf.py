@@ -18,10 +18,14 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.page import Page, PDFPageAggregatorWithMarkedContent
 from pdfplumber.utils.exceptions import PdfminerException
 
+from . import streams
 from .content_stream import FastInterpreter
 from .layout import PageLayout, read_page
 from .ocr import needs_ocr, read_scanned_page
+from .streams import DecompressionBomb
 from .triage import skipped_pages
+
+streams.install()  # every stream pdfminer inflates is capped (JIXIAO_MAX_STREAM_MB), here and in the workers
 
 
 class UnreadableDocument(Exception):
@@ -63,6 +67,8 @@ def read_pdf(path: Path, part: int = 0, parts: int = 1) -> Iterator[PageLayout]:
         raise UnreadableDocument(f"encrypted PDF (password protected): {exc.__class__.__name__}")
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, DecompressionBomb):  # in an object or xref stream
+            raise UnreadableDocument(str(cause)) from None
         if isinstance(cause, MemoryError):  # a bomb in an object or xref stream: not "corrupt"
             raise cause
         if isinstance(cause, RecursionError):
@@ -90,6 +96,8 @@ def read_pdf(path: Path, part: int = 0, parts: int = 1) -> Iterator[PageLayout]:
                 layout = read_scanned_page(page) if needs_ocr(page) else read_page(page)
             except RecursionError:
                 raise UnreadableDocument(f"page {page.page_number}: {TOO_DEEP}") from None
+            except DecompressionBomb as exc:  # a content, font or form stream
+                raise UnreadableDocument(f"page {page.page_number}: {exc}") from None
             finally:
                 page.close()
             yield layout

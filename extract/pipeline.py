@@ -2,7 +2,7 @@
 
 Source documents are untrusted: a decompression bomb or a pathological file must cost one
 document, not the run. Documents are read in forked workers with an address-space limit
-(``JIXIAO_PARSE_MEMORY_MB``, default 2048) and a wall-time limit (``JIXIAO_PARSE_TIMEOUT`` seconds,
+(``JIXIAO_PARSE_MEMORY_MB``, default 512) and a wall-time limit (``JIXIAO_PARSE_TIMEOUT`` seconds,
 default 600) per task. A task is normally a whole document: the worker reads its pages and its
 reports and sends back the finished ``Document``; the largest files start first, so that no long
 document is left running alone at the end. Only when fewer documents remain to start than there
@@ -140,9 +140,13 @@ def extract_file(path: str | Path) -> Document:
 
 
 def limits() -> tuple[float, int]:
-    """(wall seconds, memory MB) for one document, from the environment."""
+    """(wall seconds, memory MB) for one document, from the environment.
+
+    512 MB on top of what the worker inherits keeps its peak under 1 GB when forked from a run
+    process of 400 MB or so. Real documents need far less (bench/worker_memory.py: at most 224 MB,
+    a 300 dpi scan); a stream is refused at JIXIAO_MAX_STREAM_MB (256) before it gets near it."""
     return (float(os.environ.get("JIXIAO_PARSE_TIMEOUT", 600)),
-            int(os.environ.get("JIXIAO_PARSE_MEMORY_MB", 2048)))
+            int(os.environ.get("JIXIAO_PARSE_MEMORY_MB", 512)))
 
 
 def _worker(path: str, sha256: str, part: int, parts: int, memory_mb: int, conn) -> None:

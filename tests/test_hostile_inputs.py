@@ -14,6 +14,8 @@ import io
 import json
 import re
 import struct
+import subprocess
+import sys
 import threading
 import zipfile
 import zlib
@@ -205,7 +207,9 @@ def assert_good(doc, record: dict) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def test_decompression_bombs_stop_at_the_memory_limit(tmp_path, reports, monkeypatch):
+def bombs(tmp_path: Path) -> list[Path]:
+    """A content stream, a form drawn twice deflated, and an object stream read while opening the
+    file, each inflating to 4 GB."""
     content = one_page(tmp_path / "content_bomb.pdf",  # 6 MB inflating to 4 GB of "0 0 m "
                        (b"<< /Filter /FlateDecode >>", inflating_to(b"0 0 m ", 4096)))
     twice = b"".join(inflating_to(b"\0", 4096))  # 4 MB, deflated once more: 12 KB
@@ -222,12 +226,62 @@ def test_decompression_bombs_stop_at_the_memory_limit(tmp_path, reports, monkeyp
                         b"/Length %d >>\nstream\n%s\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%%%EOF\n"
                         % (len(stream), stream))
     assert content.stat().st_size < 8 << 20
+    return [content, form, opening]
+
+
+def test_decompression_bombs_are_refused_at_the_stream_cap(tmp_path, reports, monkeypatch):
+    monkeypatch.setenv("JIXIAO_MAX_STREAM_MB", "64")
     limit_memory(monkeypatch, 512, timeout=60)
+    content, form, opening = bombs(tmp_path)
+    runs = one_page(tmp_path / "run_length_bomb.pdf",  # 1.2 MB of runs of 128 spaces: 77 MB
+                    (b"<< /Filter /RunLengthDecode >>", b"\x81 " * 600_000 + b"\x80"))
+    good, record = reports["good"]
+    docs = extract([content, good, form, opening, runs], jobs=1)
+    bomb = "decompression bomb: a stream inflates past 64 MB (limit JIXIAO_MAX_STREAM_MB)"
+    assert (docs["run_length_bomb.pdf"].error, docs["run_length_bomb.pdf"].records) == (f"page 1: {bomb}", [])
+    assert (docs["content_bomb.pdf"].error, docs["content_bomb.pdf"].records) == (f"page 1: {bomb}", [])
+    assert (docs["form_bomb.pdf"].error, docs["form_bomb.pdf"].records) == (f"page 1: {bomb}", [])
+    assert (docs["objstm_bomb.pdf"].error, docs["objstm_bomb.pdf"].records) == (bomb, [])
+    assert_good(docs["good.pdf"], record)
+
+
+def test_past_a_cap_set_too_high_the_memory_limit_stops_them(tmp_path, reports, monkeypatch):
+    monkeypatch.setenv("JIXIAO_MAX_STREAM_MB", "8192")
+    limit_memory(monkeypatch, 512, timeout=60)
+    content, form, opening = bombs(tmp_path)
     good, record = reports["good"]
     docs = extract([content, good, form, opening], jobs=1)
     for name in ("content_bomb.pdf", "form_bomb.pdf", "objstm_bomb.pdf"):
         assert (docs[name].error, docs[name].records) == (OUT_OF_MEMORY, []), name
     assert_good(docs["good.pdf"], record)
+
+
+WORKER_PEAK = """
+import json, resource, sys
+from extract.pipeline import extract_files
+docs = list(extract_files(sys.argv[1:], jobs=2))
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024  # the largest worker's, in MB
+print(json.dumps({"errors": [doc.error for doc in docs], "records": [len(doc.records) for doc in docs],
+                  "worker_peak_mb": peak}))
+"""
+
+
+def test_a_2_gb_bomb_costs_its_worker_less_than_1_gb(tmp_path, reports, monkeypatch):
+    """Issue 14: a 2 GB bomb peaked at 1.86 GB before the memory limit stopped it. With the default
+    limits, each worker's peak resident size (measured by the kernel) stays under 1 GB, and the
+    file is named as a bomb."""
+    for name in ("JIXIAO_MAX_STREAM_MB", "JIXIAO_PARSE_MEMORY_MB", "JIXIAO_PARSE_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    bomb = one_page(tmp_path / "bomb_2gb.pdf", (b"<< /Filter /FlateDecode >>", inflating_to(b"0 0 m ", 2048)))
+    good, _ = reports["good"]
+    # A process of its own: its children are the two workers only (this one's have run dbt and more).
+    result = subprocess.run([sys.executable, "-c", WORKER_PEAK, str(bomb), str(good)], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    outcome = json.loads(result.stdout)
+    assert outcome["errors"] == [
+        "page 1: decompression bomb: a stream inflates past 256 MB (limit JIXIAO_MAX_STREAM_MB)", None]
+    assert outcome["records"] == [0, 1]
+    assert outcome["worker_peak_mb"] < 1024, outcome
 
 
 # ---------------------------------------------------------------------------------------------

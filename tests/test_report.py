@@ -175,6 +175,29 @@ def test_clone_groups_side_by_side(opened, published):
     assert "3457.171733" in tables.nth(0).locator("..").inner_text()
 
 
+def test_a_clone_group_member_without_an_item_gets_an_empty_cell(published, tmp_path):
+    """Regression: a group in which one project does not print one of the group's shared items (a
+    row the others share) crashed the build (`first` of no rows)."""
+    import shutil
+
+    import duckdb
+
+    from report.build import build
+
+    warehouse = tmp_path / published.name  # views name their catalog: the file name
+    shutil.copy(published, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        (group, project, text), = con.execute(
+            "SELECT clone_group_id, max(project_name), shared_text FROM marts.mart_clone_groups "
+            "WHERE clone_group_id IN (SELECT clone_group_id FROM marts.mart_clone_groups GROUP BY 1 "
+            "HAVING count(DISTINCT project_name) >= 2) GROUP BY 1, 3 ORDER BY 1, 3 LIMIT 1").fetchall()
+        con.execute("DELETE FROM marts.mart_clone_groups WHERE clone_group_id = ? AND project_name = ? "
+                    "AND shared_text = ?", [group, project, text])
+    build(warehouse, tmp_path / "out")
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r"<td>\s*</td>", page[page.index('class="clones'):])
+
+
 def test_filters_change_the_visible_rows(opened, published):
     opened.select_year(2023)
     section = opened.section(2023)

@@ -22,20 +22,26 @@ with printed as (
 ),
 
 -- How many other reports of the same document print a name in the department cell; a seeded
--- department alias outweighs any count.
+-- department alias outweighs any count. Counted once per document and name, then looked up: a
+-- document's reports are never paired with each other.
+department_counts as (
+    select source_sha256, department_printed as name, count(*) as reports
+    from printed
+    group by source_sha256, department_printed
+),
+
+report_names as (
+    select report_id, source_sha256, department_printed, department_printed as name from printed
+    union
+    select report_id, source_sha256, department_printed, office_printed from printed where office_printed is not null
+),
+
 department_votes as (
-    select p.report_id, n.name,
-        max(case when a.alias is not null then 1000000 else 0 end)
-            + count(distinct case when o.report_id <> p.report_id then o.report_id end) as votes
-    from printed as p
-    inner join (
-        select report_id, department_printed as name from printed
-        union all
-        select report_id, office_printed from printed where office_printed is not null
-    ) as n on n.report_id = p.report_id
-    left join printed as o on o.source_sha256 = p.source_sha256 and o.department_printed = n.name
-    left join {{ ref('department_aliases') }} as a on a.alias = n.name
-    group by p.report_id, n.name
+    select n.report_id, n.name,
+        case when n.name in (select alias from {{ ref('department_aliases') }}) then 1000000 else 0 end
+            + coalesce(c.reports, 0) - case when n.name = n.department_printed then 1 else 0 end as votes
+    from report_names as n
+    left join department_counts as c on c.source_sha256 = n.source_sha256 and c.name = n.name
 ),
 
 -- Swapped when the office cell holds the name this document more often prints as a department.
@@ -56,16 +62,26 @@ oriented as (
 
 -- A short form of a longer department name (大红门街道办事处 for 北京市丰台区人民政府大红门街道办事处):
 -- the longest such name in the same document, else the only one in the warehouse, when the short
--- form is not so short that it could name another jurisdiction's department (民政局).
+-- form is not so short that it could name another jurisdiction's department (民政局). Every name's
+-- endings of 5 characters or more are listed once and matched by equality, so that the work grows
+-- with the names' lengths, not with the square of the warehouse.
+printed_departments as (
+    select distinct source_sha256, department_printed as name from oriented where department_printed is not null
+),
+
+name_endings as (
+    select l.name, right(l.name, g.n) as ending
+    from (select distinct name from printed_departments) as l
+    cross join lateral generate_series(5, length(l.name) - 1) as g(n)
+),
+
 longer_form_candidates as (
-    select o.report_id, l.department_printed as name,
-        max(case when l.source_sha256 = o.source_sha256 then 1 else 0 end) as in_document
+    select o.report_id, e.name,
+        max(case when d.name is not null then 1 else 0 end) as in_document
     from oriented as o
-    inner join oriented as l
-        on length(l.department_printed) > length(o.department_printed)
-        and right(l.department_printed, length(o.department_printed)) = o.department_printed
-    where length(o.department_printed) >= 5
-    group by o.report_id, l.department_printed
+    inner join name_endings as e on e.ending = o.department_printed
+    left join printed_departments as d on d.source_sha256 = o.source_sha256 and d.name = e.name
+    group by o.report_id, e.name
 ),
 
 longer_form as (
