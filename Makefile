@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DAGSTER_HOME ?= $(CURDIR)/warehouse/dagster
 
-.PHONY: run test install system dagster dagster-home clean report
+.PHONY: run test install system dagster dagster-home services services-stop clean report
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,14 @@ report: $(STAMP)
 ## What the reader and the tests need from Debian's packages: the fonts bench/ and the tests render
 ## PDFs with, Tesseract and its Simplified Chinese model (scans), LibreOffice (legacy .doc/.wps/.et/.xls
 ## files, and the DOCX→PDF renderings in samples/build), Chromium (tests/test_report.py opens the
-## analyst report in it; never `playwright install`).
+## analyst report in it; never `playwright install`), PostgreSQL's server (the tests' throwaway servers,
+## `make services`' own cluster; Debian keeps initdb in /usr/lib/postgresql/VERSION/bin).
 SYSTEM_FILES := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
   /usr/bin/tesseract /usr/share/tesseract-ocr/5/tessdata/chi_sim.traineddata /usr/bin/soffice \
-  /usr/lib/libreoffice/program/libscdlo.so /usr/bin/chromium
+  /usr/lib/libreoffice/program/libscdlo.so /usr/bin/chromium /usr/bin/redis-server \
+  $(or $(wildcard /usr/lib/postgresql/*/bin/initdb),/usr/lib/postgresql/initdb)
 SYSTEM_PACKAGES := fonts-wqy-zenhei fonts-dejavu-core tesseract-ocr tesseract-ocr-chi-sim \
-  libreoffice-writer-nogui libreoffice-calc-nogui chromium
+  libreoffice-writer-nogui libreoffice-calc-nogui chromium postgresql redis-server
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 system:
 	@missing=; for f in $(SYSTEM_FILES); do test -e $$f || missing=1; done; \
@@ -56,6 +58,16 @@ dagster: $(STAMP) dagster-home
 dagster-home:
 	mkdir -p $(DAGSTER_HOME)
 	test -f $(DAGSTER_HOME)/dagster.yaml || cp orchestration/dagster.yaml $(DAGSTER_HOME)/
+
+## Dagster as the operator runs it (docs/deploy.md): dagster-webserver on http://127.0.0.1:3000 and
+## dagster-daemon in the background, the instance on PostgreSQL: DAGSTER_PG_URL, or when it is unset a
+## cluster of this checkout in warehouse/services/postgres (unix socket only). Instance, logs and pids
+## in warehouse/services (JIXIAO_SERVICES); `make services-stop` stops them all.
+services: $(STAMP) system
+	deploy/services.sh start
+
+services-stop:
+	deploy/services.sh stop
 
 clean:
 	rm -rf warehouse dbt_project/target dbt_project/logs

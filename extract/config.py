@@ -27,8 +27,8 @@ def warehouse_path() -> Path:
 
 def results_path() -> str:
     """Where extraction results go, one content-addressed file per document and reader version
-    (``JIXIAO_RESULTS``: a folder, default ``warehouse/results``)."""
-    return os.environ.get("JIXIAO_RESULTS", str(ROOT / "warehouse" / "results"))
+    (``JIXIAO_RESULTS``: a folder or an fsspec URL, default ``results/`` beside the warehouse file or ledger)."""
+    return os.environ.get("JIXIAO_RESULTS", str(warehouse_path().parent / "results"))
 
 
 def inbox_path() -> Path:

@@ -7,6 +7,10 @@ Channels are Apprise URLs in ``JIXIAO_ALERT_URLS`` (space- or comma-separated), 
 recorded in ``raw.alerts_sent`` under a hash of its URL (never the URL: it holds the token), so an
 item reaches a channel once, and a channel that fails gets it again on the next run. A failing
 channel is logged and never fails the run.
+
+With the warehouse on PostgreSQL the findings and documents are read from the published ``marts`` and
+``raw`` schemas, and ``raw.alerts_sent`` is kept in the writer's DuckDB ledger (the writer's state:
+what readers query has no need of it).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+
+from extract.config import POSTGRES_SCHEMES
 
 log = logging.getLogger(__name__)
 
@@ -40,34 +46,44 @@ def channel_id(url: str) -> str:
     return hashlib.sha256(url.encode()).hexdigest()[:16]
 
 
-def _pending(con, channel: str) -> tuple[list[tuple], list[tuple], list[tuple]]:
-    """(open findings, unreadable documents, quarantined documents) this channel has not been sent yet."""
-    findings = con.execute("""
-        SELECT finding_id, severity, rule_id, message_zh, observed, expected,
-               source_file, page_first, project_name
-        FROM marts.dq_findings
-        WHERE status = 'open' AND finding_id NOT IN (SELECT item FROM raw.alerts_sent WHERE channel = ?)
-        ORDER BY CASE severity WHEN 'HARD' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END, rule_id, row_key
-    """, [channel]).fetchall()
-    documents = con.execute("""
-        SELECT 'document:' || source_sha256, source_file, error FROM raw.documents
-        WHERE status = 'error' AND 'document:' || source_sha256 NOT IN (
-            SELECT item FROM raw.alerts_sent WHERE channel = ?)
-        ORDER BY source_file
-    """, [channel]).fetchall()
-    # once per document and content: the same file read incompletely again is not news
-    quarantined = con.execute("""
-        SELECT 'quarantine:' || source_sha256, source_file, quarantine_reason FROM raw.documents
-        WHERE status = 'ok' AND quarantine_reason IS NOT NULL AND 'quarantine:' || source_sha256 NOT IN (
-            SELECT item FROM raw.alerts_sent WHERE channel = ?)
-        ORDER BY source_file
-    """, [channel]).fetchall()
-    return findings, documents, quarantined
+# What may be news, each row led by its item id in raw.alerts_sent: open findings, unreadable documents,
+# and documents quarantined (once per document and content: the same file read incompletely again is
+# not news). The same SQL on DuckDB and PostgreSQL.
+ITEMS = ["""
+    SELECT finding_id, severity, rule_id, message_zh, observed, expected,
+           source_file, page_first, project_name
+    FROM marts.dq_findings
+    WHERE status = 'open'
+    ORDER BY CASE severity WHEN 'HARD' THEN 0 WHEN 'WARN' THEN 1 ELSE 2 END, rule_id, row_key
+""", """
+    SELECT 'document:' || source_sha256, source_file, error FROM raw.documents
+    WHERE status = 'error'
+    ORDER BY source_file
+""", """
+    SELECT 'quarantine:' || source_sha256, source_file, quarantine_reason FROM raw.documents
+    WHERE status = 'ok' AND quarantine_reason IS NOT NULL
+    ORDER BY source_file
+"""]
 
 
-def message(findings: list[tuple], documents: list[tuple], warehouse: Path,
+def _items(con: duckdb.DuckDBPyConnection, postgres: str) -> list[list[tuple]]:
+    """ITEMS, from the DuckDB warehouse (``con``) or the published PostgreSQL one."""
+    if not postgres:
+        return [con.execute(sql).fetchall() for sql in ITEMS]
+    from .postgres import connect
+
+    with connect(postgres) as pg, pg, pg.cursor() as cur:
+        items = []
+        for sql in ITEMS:
+            cur.execute(sql)
+            items.append(cur.fetchall())
+        return items
+
+
+def message(findings: list[tuple], documents: list[tuple], warehouse: Path | str,
             quarantined: list[tuple] = ()) -> tuple[str, str]:
-    """(title, body) in Chinese: counts by severity, the top items, where to read the rest."""
+    """(title, body) in Chinese: counts by severity, the top items, where to read the rest
+    (``warehouse``: the DuckDB file, or the PostgreSQL URL without its password)."""
     counts = {s: sum(1 for f in findings if f[1] == s) for s in ("HARD", "WARN", "INFO")}
     partial = f"，{len(quarantined)} 个文件读取不完整（已隔离）" if quarantined else ""
     title = f"绩效数据质量：新发现 {len(findings)} 条问题，{len(documents)} 个文件无法读取{partial}"
@@ -96,23 +112,34 @@ def message(findings: list[tuple], documents: list[tuple], warehouse: Path,
         lines += [f"- {Path(file).name}：{reason.splitlines()[0]}"
                   + (f"（另有 {len(reason.splitlines()) - 1} 份报表）" if len(reason.splitlines()) > 1 else "")
                   for _, file, reason in quarantined[:TOP_ITEMS]]
-    lines.append(f"完整列表：marts.dq_findings（duckdb -readonly {warehouse}）")
+    opener = f"psql '{warehouse}'" if str(warehouse).startswith(POSTGRES_SCHEMES) else f"duckdb -readonly {warehouse}"
+    lines.append(f"完整列表：marts.dq_findings（{opener}）")
     return title, "\n".join(lines)
 
 
-def send_alerts(warehouse: Path, urls: list[str] | None = None, readers: Path | None = None) -> dict[str, str]:
+def send_alerts(warehouse: Path, urls: list[str] | None = None, readers: Path | str | None = None,
+                postgres: str = "") -> dict[str, str]:
     """Send what is new to each channel; returns {channel kind#id: sent | nothing new | failed}.
 
-    ``readers`` is the file the message tells people to open (the published copy)."""
+    ``readers`` is the file the message tells people to open (the published copy). With ``postgres``
+    (the warehouse's URL) the items are read there, and ``warehouse`` is the ledger."""
     import apprise
 
+    urls = channel_urls() if urls is None else urls
     outcome = {}
+    if postgres:
+        from .postgres import redacted
+
+        readers = redacted(postgres)
     with duckdb.connect(str(warehouse)) as con:
         con.execute(DDL)
-        for url in channel_urls() if urls is None else urls:
+        items = _items(con, postgres) if urls else []
+        for url in urls:
             channel = channel_id(url)
             label = f"{url.split(':', 1)[0]}#{channel}"  # the scheme only: the rest may be a secret
-            findings, documents, quarantined = _pending(con, channel)
+            sent = {item for (item,) in con.execute(
+                "SELECT item FROM raw.alerts_sent WHERE channel = ?", [channel]).fetchall()}
+            findings, documents, quarantined = ([row for row in rows if row[0] not in sent] for rows in items)
             if not findings and not documents and not quarantined:
                 outcome[label] = "nothing new"
                 continue

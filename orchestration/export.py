@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from extract.config import ROOT, published_path, warehouse_path
+from extract.config import ROOT, published_path, warehouse_path, warehouse_url
 
 EXPOSURE = "exposure.jixiao.marts_workbook"
 MANIFEST = ROOT / "dbt_project" / "target" / "manifest.json"
@@ -76,6 +76,13 @@ def default_warehouse() -> Path:
     """The published copy (``JIXIAO_PUBLISHED``, else ``published/`` beside ``JIXIAO_WAREHOUSE``)."""
     published = os.environ.get("JIXIAO_PUBLISHED")
     return Path(published).resolve() if published else published_path(warehouse_path())
+
+
+def no_warehouse(prog: str, warehouse: Path) -> str:
+    """Why ``prog`` (`jixiao export`, `jixiao report`) has no DuckDB file to read."""
+    if warehouse_url():
+        return f"{prog}: the warehouse is on PostgreSQL (JIXIAO_WAREHOUSE) and {prog} reads a DuckDB file: give --warehouse FILE"
+    return f"{prog}: no warehouse at {warehouse} (run `jixiao run` first, or give --warehouse)"
 
 
 def load_manifest(path: Path = MANIFEST) -> Mapping[str, Any]:
@@ -366,8 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("say what to write: --xlsx FILE, --csv DIR and/or --parquet DIR")
     warehouse = (args.warehouse or default_warehouse()).resolve()
     if not warehouse.exists():
-        print(f"jixiao export: no warehouse at {warehouse} (run `jixiao run` first, or give --warehouse)",
-              file=sys.stderr)
+        print(no_warehouse("jixiao export", warehouse), file=sys.stderr)
         return 1
     rows = export(warehouse, xlsx=args.xlsx, csv=args.csv, parquet=args.parquet)
     print(f"{len(rows)} marts, {sum(rows.values())} rows, from {warehouse}:")

@@ -58,8 +58,12 @@ def warehouse_resource() -> Warehouse:
     url = warehouse_url()
     path = warehouse_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not url:  # dbt reads the same variable (dbt_project/profiles.yml): always an absolute path.
-        os.environ["JIXIAO_WAREHOUSE"] = str(path)
+    if url:  # dbt's postgres target (dbt_project/profiles.yml), its credentials from the URL
+        from .postgres import dbt_env
+
+        os.environ.update(dbt_env(url))
+    else:  # dbt reads the same variable (dbt_project/profiles.yml): always an absolute path.
+        os.environ.update(JIXIAO_WAREHOUSE=str(path), JIXIAO_DBT_TARGET="duckdb")
     published = os.environ.get("JIXIAO_PUBLISHED")
     return Warehouse(path=str(path), inbox=str(inbox_path()), postgres=url or "", results=results_path(),
                      published=str(Path(published).resolve()) if published else "",

@@ -1,4 +1,4 @@
-"""``jixiao run [--inbox DIR] [--warehouse FILE]``: the whole job in-process, then what it built."""
+"""``jixiao run [--inbox DIR] [--warehouse FILE|URL]``: the whole job in-process, then what it built."""
 
 import argparse
 import contextlib
@@ -10,7 +10,7 @@ from pathlib import Path
 from extract.config import POSTGRES_SCHEMES
 
 EXAMPLE_QUERY = """\
--- Offices by money spent, with their self-evaluation scores (paste into: duckdb -readonly {path})
+-- Offices by money spent, with their self-evaluation scores (paste into: {client})
 SELECT fiscal_year, office_name, projects, annual_budget_yuan, executed_yuan, execution_rate,
        avg_total_score, avg_total_score_recomputed, projects_without_satisfaction_survey
 FROM marts.mart_office_year
@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     from .resources import DBT_PROJECT_DIR, warehouse_resource
 
     warehouse = warehouse_resource()
+    if warehouse.on_postgres and (problem := _unreachable(warehouse.postgres)):
+        print(problem, file=sys.stderr)
+        return 1
     # Progress (Dagster's and dbt's logs) goes to stderr; stdout is the summary alone.
     with _instance(DagsterInstance) as instance, contextlib.redirect_stdout(sys.stderr):
         keys = sync_partitions(instance, warehouse)
@@ -45,14 +48,27 @@ def main(argv: list[str] | None = None) -> int:
         result = build_defs().resolve_job_def("warehouse_job").execute_in_process(
             instance=instance, raise_on_error=False, tags=all_documents(keys),
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-    _clean_dbt_runs(DBT_PROJECT_DIR / "target")
+    _clean_dbt_runs(DBT_PROJECT_DIR / "target", result.run_id)
     if not result.success:
         for event in result.all_events:
             if event.is_failure:
                 print(f"FAILED {event.step_key}: {event.message}", file=sys.stderr)
         return 1
-    print(summary(Path(warehouse.path), warehouse.published_path, result.run_id))
+    print(summary(Path(warehouse.path), warehouse.published_path, result.run_id, warehouse.postgres))
     return 0
+
+
+def _unreachable(url: str) -> str | None:
+    """Why the PostgreSQL warehouse cannot be used, said before anything is read, or None."""
+    import psycopg2
+
+    from .postgres import connect, redacted
+
+    try:
+        with connect(url):
+            return None
+    except psycopg2.Error as exc:
+        return f"ERROR {redacted(url)}: cannot connect to the PostgreSQL warehouse: {str(exc).strip()}"
 
 
 def _instance(DagsterInstance):
@@ -60,22 +76,26 @@ def _instance(DagsterInstance):
     return DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
 
 
-def _clean_dbt_runs(target: Path) -> None:
-    """dagster-dbt leaves one folder per dbt call under target/: keep only the manifest's level."""
-    for child in target.glob("*"):
-        if child.is_dir() and child.name not in {"compiled", "run"}:
+def _clean_dbt_runs(target: Path, run_id: str) -> None:
+    """dagster-dbt leaves one folder per dbt call under target/ (<step>-<run id[:7]>-<call id>):
+    remove this run's, never another run's that may still be building."""
+    for child in target.glob(f"*-{run_id[:7]}-*"):
+        if child.is_dir():
             shutil.rmtree(child, ignore_errors=True)
 
 
-def summary(warehouse: Path, published: Path, run_id: str) -> str:
-    """What this run did (from the warehouse it wrote), then what analysts now read (the published copy)."""
+def summary(warehouse: Path, published: Path, run_id: str, postgres: str = "") -> str:
+    """What this run did (from the warehouse it wrote), then what analysts now read (the published
+    copy, or the published schemas on PostgreSQL when ``postgres`` is its URL)."""
     import duckdb
+
+    from .postgres import redacted
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         run = con.execute("SELECT * FROM raw.ingestion_runs WHERE run_id = ?", [run_id]).fetchone()
         names = [d[0] for d in con.description]
     run = dict(zip(names, run))
-    with duckdb.connect(str(published), read_only=True) as con:
+    with _published(published, postgres) as con:
         def rows(sql):
             return con.execute(sql).fetchall()
 
@@ -95,16 +115,19 @@ def summary(warehouse: Path, published: Path, run_id: str) -> str:
         columns = [d[0] for d in office_year.description]
         office_rows = office_year.fetchall()
         findings = rows("SELECT rule_id, severity, kind, table_name, count(*) FROM marts.dq_findings WHERE status = 'open' "
-                        "GROUP BY ALL ORDER BY rule_id, table_name")
+                        "GROUP BY 1, 2, 3, 4 ORDER BY rule_id, table_name")
 
     did = ", ".join(f"{run[f'documents_{k}'] or 0} {k}" for k in (
         "seen", "new", "changed", "reread", "unchanged", "rejected", "removed"))
     out = [f"This run: documents {did}; {run['reports_loaded'] or 0} reports loaded; " + (
                "nothing changed, the published warehouse stands" if run["outcome"] == "no change" else
                f"{run['findings_open']} open findings ({run['findings_new']} new); published"),
-           f"Warehouse (writer): {warehouse}", f"Published copy (open this one): {published}",
-           f"Workbook (Excel, every mart): {published.with_suffix('.xlsx')}",
-           f"Report (HTML, open in a browser): {published.parent / 'report' / 'index.html'}", "",
+           *([f"Ledger (writer, what was read): {warehouse}",
+              f"Published warehouse (open this one): {redacted(postgres)} (schemas raw, staging, marts)",
+              "Workbook and report: not written from PostgreSQL (they read a DuckDB file)"] if postgres else
+             [f"Warehouse (writer): {warehouse}", f"Published copy (open this one): {published}",
+              f"Workbook (Excel, every mart): {published.with_suffix('.xlsx')}",
+              f"Report (HTML, open in a browser): {published.parent / 'report' / 'index.html'}"]), "",
            "Documents: " + ", ".join(f"{n} {s}" for s, n in docs)
            + (f" ({len(quarantined)} read incompletely: quarantined, left out of the marts)" if quarantined else "")]
     out += [f"  ERROR {f}: {e} (attempts {a})" for f, e, a in failed]
@@ -114,8 +137,29 @@ def summary(warehouse: Path, published: Path, run_id: str) -> str:
     out += ["", "marts.mart_office_year:", _table(columns, office_rows), "",
             "Failed data-quality checks (marts.dq_findings):"]
     out += [f"  {r} {s:4} {k:10} {t:22} {n:>4} rows" for r, s, k, t, n in findings] or ["  none"]
-    out += ["", EXAMPLE_QUERY.format(path=published)]
+    out += ["", EXAMPLE_QUERY.format(client=f"psql '{redacted(postgres)}'" if postgres
+                                     else f"duckdb -readonly {published}")]
     return "\n".join(out)
+
+
+@contextlib.contextmanager
+def _published(published: Path, postgres: str):
+    """A connection to what readers see, whose ``execute(sql)`` returns a cursor (DuckDB's or psycopg2's)."""
+    if not postgres:
+        import duckdb
+
+        with duckdb.connect(str(published), read_only=True) as con:
+            yield con
+        return
+    from .postgres import connect
+
+    class Connection:
+        def execute(self, sql):
+            cursor.execute(sql)
+            return cursor
+
+    with connect(postgres) as pg, pg.cursor() as cursor:
+        yield Connection()
 
 
 def _table(columns: list[str], rows: list[tuple]) -> str:

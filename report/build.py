@@ -399,7 +399,7 @@ def build(warehouse: Path, out: Path, lang: str = "zh") -> dict[str, int]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from orchestration.export import default_warehouse
+    from orchestration.export import default_warehouse, no_warehouse
 
     parser = argparse.ArgumentParser(prog="jixiao report", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -412,8 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     warehouse = (args.warehouse or default_warehouse()).resolve()
     if not warehouse.exists():
-        print(f"jixiao report: no warehouse at {warehouse} (run `jixiao run` first, or give --warehouse)",
-              file=sys.stderr)
+        print(no_warehouse("jixiao report", warehouse), file=sys.stderr)
         return 1
     out = (args.out or default_out(warehouse)).resolve()
     counts = build(warehouse, out, args.lang)

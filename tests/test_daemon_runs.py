@@ -9,6 +9,10 @@ wrote it. `jixiao run` and the other tests execute the steps one after another i
 they never showed it. Here two runs in a row on one warehouse must each succeed and publish, with
 their steps in separate processes and never two at a time; the second also gets a document that
 reads incompletely, which is quarantined while the run publishes the rest.
+
+The same daemon with its instance on PostgreSQL (orchestration/dagster-postgres.yaml, Dagster run as a
+service: docs/deploy.md) must run the sensor's run too, and keep the run, its events and the sensor's
+tick in that database.
 """
 
 import json
@@ -23,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, RunsFilter
 
 from extract.config import published_path
 
@@ -44,16 +48,24 @@ class Daemon:
 
 
 @pytest.fixture
-def daemon(tmp_path):
-    """A fresh instance (the project's dagster.yaml), inbox and warehouse, and a running dagster-daemon."""
+def daemon(tmp_path, request, monkeypatch):
+    """A fresh instance (the project's dagster.yaml), inbox and warehouse, and a running dagster-daemon.
+    Parametrized with "postgres", the instance keeps its storage in a fresh database of the session's
+    PostgreSQL server, configured as `make services` does it."""
     home, inbox, warehouse = tmp_path / "dagster_home", tmp_path / "inbox", tmp_path / "warehouse" / "jixiao.duckdb"
     home.mkdir()
     inbox.mkdir()
-    shutil.copy(ROOT / "orchestration" / "dagster.yaml", home)
+    config = (ROOT / "orchestration" / "dagster.yaml").read_text()
     for name in SAMPLES:
         shutil.copy(ROOT / "samples" / name, inbox / name)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JIXIAO_", "DAGSTER_"))}
     env.update(DAGSTER_HOME=str(home), JIXIAO_INBOX=str(inbox), JIXIAO_WAREHOUSE=str(warehouse))
+    if getattr(request, "param", "sqlite") == "postgres":
+        host, port, dbname = request.getfixturevalue("pg_database")
+        config += (ROOT / "orchestration" / "dagster-postgres.yaml").read_text()
+        env["DAGSTER_PG_URL"] = f"postgresql+psycopg2://jixiao@/{dbname}?host={host}&port={port}"
+        monkeypatch.setenv("DAGSTER_PG_URL", env["DAGSTER_PG_URL"])  # for the instance this test opens
+    (home / "dagster.yaml").write_text(config)
     run_ids = []
     with open(tmp_path / "daemon.log", "w") as log:
         process = subprocess.Popen([str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"], cwd=ROOT, env=env,
@@ -167,3 +179,26 @@ def test_daemon_runs_succeed_and_publish(daemon):
         assert con.execute("SELECT source_file FROM marts.quarantined_documents").fetchall() == [
             (str(daemon.inbox / f"{PARTIAL}.pdf"),)]
         assert con.execute("SELECT count(*) FROM marts.fct_score").fetchone() == (40,)
+
+
+@pytest.mark.parametrize("daemon", ["postgres"], indirect=True)
+def test_daemon_runs_on_postgres(daemon, pg_database):
+    import psycopg2
+
+    run = sensor_run(daemon)
+    assert_published(daemon, run)
+    # the run, its events and the sensor's tick are rows of Dagster's tables in PostgreSQL; no SQLite
+    # storage was made in DAGSTER_HOME
+    host, port, dbname = pg_database
+    with psycopg2.connect(host=host, port=port, user="jixiao", dbname=dbname) as con, con.cursor() as cur:
+        cur.execute("SELECT run_id, status FROM runs")
+        assert cur.fetchall() == [(run.run_id, "SUCCESS")]
+        cur.execute("SELECT dagster_event_type, count(*) FROM event_logs WHERE run_id = %s GROUP BY 1", [run.run_id])
+        events = dict(cur.fetchall())
+        assert events[DagsterEventType.RUN_SUCCESS.value] == 1, events  # stored under its old name
+        assert events[DagsterEventType.STEP_SUCCESS.value] >= 5, events
+        cur.execute("""SELECT t.tick_body FROM job_ticks t JOIN jobs j ON j.selector_id = t.selector_id
+                       WHERE j.job_type = 'SENSOR' AND t.status = 'SUCCESS'""")
+        ticks = [json.loads(body) for (body,) in cur.fetchall()]
+        assert [tick["job_name"] for tick in ticks if run.run_id in tick["run_ids"]] == ["inbox_sensor"]
+    assert not list(Path(daemon.instance.root_directory).glob("**/*.db"))

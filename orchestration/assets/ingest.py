@@ -1,24 +1,30 @@
 """Inbox documents → raw tables: one Dagster partition per document, one DuckDB transaction per document.
 
 A run covers a range of document partitions (the nightly schedule and the inbox sensor ask for all
-of them, in one run); only documents whose content or reader changed are read again. When the raw
-tables end up as they were at the last publication and the code is the same, the run stops here:
-the models, checks and publication downstream are skipped (a no-op night).
+of them, in one run); only documents whose content or reader changed are read again. Reading fans
+out (``extraction_results``): a plan step, one extraction step per chunk of documents that any
+worker may run, each writing a content-addressed result file (extract/results.py). Then one writer
+step (``raw_tables``) loads the results in bulk. When the raw tables end up as they were at the last
+publication and the code is the same, the run stops there: the models, checks and publication
+downstream are skipped (a no-op night).
 """
 
 import hashlib
 import os
 from datetime import datetime, timezone
+from pathlib import Path
 
 import duckdb
-from dagster import (AssetExecutionContext, AssetSpec, BackfillPolicy, Config, DynamicPartitionsDefinition,
-                     MaterializeResult, MetadataValue, multi_asset)
+from dagster import (AssetExecutionContext, AssetSpec, BackfillPolicy, Config, DynamicOut, DynamicOutput,
+                     DynamicPartitionsDefinition, MaterializeResult, MetadataValue, Nothing, OpExecutionContext,
+                     Out, graph_asset, multi_asset, op)
 
 from extract import EXTRACTOR_VERSION
 from extract.config import ROOT
 from extract.document import Document, path_text
 from extract.load import LOADER_VERSION, connect, load_document, loaded_documents, raw_state, sync_inbox
 from extract.pipeline import extract_files, sha256_of
+from extract.results import read_result, write_result
 from extract.values import NORMALISER_VERSION
 
 from ..resources import DBT_PROJECT_DIR, Warehouse
@@ -33,6 +39,9 @@ TRANSIENT = ("parsing took longer", "parser ran out of memory", "parser crashed"
 WAREHOUSE_POOL = "warehouse"
 # Who answers for every asset (Dagster owners: an e-mail address or team:<name>).
 OWNERS = ["team:data-engineering"]
+# The celery queue of the extraction steps, which any worker may run. Every other step opens the
+# warehouse and goes to celery's default queue, served by the one writer worker (docs/deploy.md).
+EXTRACT_QUEUE = "extract"
 
 documents_partitions = DynamicPartitionsDefinition(name="documents")
 
@@ -53,7 +62,12 @@ def build_version() -> str:
 
 
 def published_state(warehouse: Warehouse) -> tuple[str, str] | None:
-    """(raw_state, build_version) of the published copy, or None when nothing was published yet."""
+    """(raw_state, build_version) of the published copy (on PostgreSQL: of the published ``raw``
+    schema), or None when nothing was published yet."""
+    if warehouse.on_postgres:
+        from ..postgres import published_state as on_postgres
+
+        return on_postgres(warehouse.postgres)
     if not warehouse.published_path.exists():
         return None
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
@@ -61,41 +75,120 @@ def published_state(warehouse: Warehouse) -> tuple[str, str] | None:
                            "ORDER BY finished_at DESC LIMIT 1").fetchone()
 
 
+class Plan:
+    """Which of the run's documents must be read, and why: the same answer for the plan step and
+    the writer (nothing else writes the warehouse in between)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, warehouse: Warehouse, partition_keys: list[str],
+                 reread: bool):
+        self.inbox = inbox = {key: str(path) for key, path in warehouse.document_keys().items()}
+        self.names = {key: path_text(path) for key, path in inbox.items()}  # as raw.documents holds them
+        self.sha = {key: _sha256(path) for key, path in inbox.items()}
+        self.missing = [key for key in partition_keys if key not in inbox]
+        loaded = loaded_documents(con)
+        known_paths = {path for (path,) in con.execute("SELECT source_file FROM raw.documents").fetchall()}
+        self.todo, self.counts, seen = [], dict.fromkeys(("new", "changed", "reread", "unchanged"), 0), set()
+        for key in partition_keys:
+            if key not in inbox:
+                continue
+            path, digest = inbox[key], self.sha[key]
+            why = _why_read(loaded.get(digest), reread, warehouse.max_attempts)
+            if why and (digest not in seen or not digest):  # byte-identical copies are read once
+                self.todo.append((path, digest))
+                self.counts[why if why != "new" or self.names[key] not in known_paths else "changed"] += 1
+            else:
+                self.counts["unchanged"] += 1
+            seen.add(digest)
+
+
+def results_root(warehouse: Warehouse) -> str:
+    """Where extraction results go: JIXIAO_RESULTS, else ``results/`` beside the warehouse file."""
+    return warehouse.results or str(Path(warehouse.path).parent / "results")
+
+
+def chunk_size() -> int:
+    """Documents per extraction step (``JIXIAO_EXTRACT_CHUNK``). By default all of them in one step
+    (in one process extract_files reads them in parallel, JIXIAO_EXTRACT_JOBS), and one a step with
+    the celery executor, where each step may go to another worker."""
+    return int(os.environ.get("JIXIAO_EXTRACT_CHUNK", 1 if os.environ.get("JIXIAO_EXECUTOR") == "celery" else 0))
+
+
+def _reread(context: OpExecutionContext) -> bool:
+    # One switch for the whole ingest: raw_tables' ``reread``, the one the launchpad shows
+    return bool(context.run_config.get("ops", {}).get("raw_tables", {}).get("config", {}).get("reread"))
+
+
+@op(pool=WAREHOUSE_POOL, out=DynamicOut(list))
+def plan_extraction(context: OpExecutionContext, warehouse: Warehouse):
+    """The documents to read, in chunks of ``chunk_size()``; always one chunk, even empty, so that
+    the writer step after the fan-in runs (it also records the run and marks removed documents)."""
+    with connect(warehouse.path) as con:
+        todo = Plan(con, warehouse, context.partition_keys, _reread(context)).todo
+    size = chunk_size() or len(todo) or 1
+    context.log.info(f"{len(todo)} documents to read, {size} a step")
+    for index, start in enumerate(range(0, max(len(todo), 1), size)):
+        yield DynamicOutput(todo[start:start + size], mapping_key=str(index))
+
+
+@op(tags={"dagster-celery/queue": EXTRACT_QUEUE})
+def extract_documents(context: OpExecutionContext, warehouse: Warehouse, documents: list) -> dict:
+    """Read one chunk of documents into result files, each in a worker process with time and memory
+    limits (extract/pipeline.py). A result already stored for the same content and reader is reused,
+    unless the run reads again (reread), or it was an error (may be the machine's: tried again)."""
+    root, reread, fresh = results_root(warehouse), _reread(context), []
+    for path, digest in documents:
+        stored = None if reread else _stored(root, digest, path, context)
+        if stored is None or stored[0].error:
+            fresh.append(path)
+    for doc in extract_files(fresh, jobs=warehouse.extract_jobs, ordered=False):
+        write_result(root, doc, context.run_id)
+        context.log.info(f"{doc.file}: " + (f"REJECTED {doc.error}" if doc.error else f"{len(doc.records)} reports"))
+    return {"read": len(fresh), "reused": len(documents) - len(fresh)}
+
+
+@op(out=Out(Nothing))
+def collect_results(context: OpExecutionContext, chunks: list[dict]) -> None:
+    read, reused = sum(c["read"] for c in chunks), sum(c["reused"] for c in chunks)
+    context.log.info(f"{read} documents read, {reused} results reused, in {len(chunks)} steps")
+
+
+@graph_asset(
+    group_name="ingest", partitions_def=documents_partitions, backfill_policy=BackfillPolicy.single_run(),
+    kinds={"python"}, owners=OWNERS,
+    description="Extraction results: one content-addressed file per document read (its sha256 and the reader "
+                "version, under JIXIAO_RESULTS), written by extraction steps that any worker may run.")
+def extraction_results():
+    return collect_results(plan_extraction().map(extract_documents).collect())
+
+
+def _stored(root: str, digest: str, path: str, context) -> tuple[Document, dict] | None:
+    """(document, header) stored for ``digest``, or None: none, or unreadable (named, read again)."""
+    try:
+        return read_result(root, digest, path_text(path)) if digest else None
+    except ValueError as exc:
+        context.log.warning(f"{path}: {exc}; reading the document again")
+        return None
+
+
 @multi_asset(
     group_name="ingest", partitions_def=documents_partitions, pool=WAREHOUSE_POOL,
     backfill_policy=BackfillPolicy.single_run(),
     specs=[AssetSpec(["raw", table], skippable=True, kinds={"python", "duckdb"}, owners=OWNERS,
+                     deps=[extraction_results],
                      description=f"raw.{table}: report records as extracted, with source file, sha256 "
                                  "and pages; one partition per inbox document (its path in the inbox).")
            for table in RAW_TABLES],
 )
 def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: Warehouse):
     started = _now()
-    inbox = {key: str(path) for key, path in warehouse.document_keys().items()}
-    names = {key: path_text(path) for key, path in inbox.items()}  # as raw.documents holds them
-    sha = {key: _sha256(path) for key, path in inbox.items()}
-    missing = [key for key in context.partition_keys if key not in inbox]
-    for key in missing:
-        context.log.warning(f"{key}: no longer in the inbox, nothing to read")
     with connect(warehouse.path) as con:
-        loaded = loaded_documents(con)
-        known_paths = {path for (path,) in con.execute("SELECT source_file FROM raw.documents").fetchall()}
-        todo, counts, seen = [], dict.fromkeys(("new", "changed", "reread", "unchanged"), 0), set()
-        for key in context.partition_keys:
-            if key not in inbox:
-                continue
-            path, digest = inbox[key], sha[key]
-            why = _why_read(loaded.get(digest), config.reread, warehouse.max_attempts)
-            if why and (digest not in seen or not digest):  # byte-identical copies are read once
-                todo.append(path)
-                counts[why if why != "new" or names[key] not in known_paths else "changed"] += 1
-            else:
-                counts["unchanged"] += 1
-            seen.add(digest)
-
+        plan = Plan(con, warehouse, context.partition_keys, config.reread)
+        inbox, names, sha, todo, counts = plan.inbox, plan.names, plan.sha, plan.todo, plan.counts
+        for key in plan.missing:
+            context.log.warning(f"{key}: no longer in the inbox, nothing to read")
         context.log.info(f"reading {len(todo)} of {len(inbox)} documents ({counts['unchanged']} unchanged)")
         reports = rejected = 0
-        for done, doc in enumerate(extract_files(todo, jobs=warehouse.extract_jobs, ordered=False), start=1):
+        for done, doc in enumerate(_results(context, warehouse, todo, config.reread), start=1):
             if doc.sha256:  # else the file vanished or cannot be opened: tried again next run
                 try:
                     load_document(con, doc, LOAD_VERSION)
@@ -157,6 +250,24 @@ def partition_rows(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]
                        "AND table_name = ?", [t]).fetchone()[0])
     return dict(con.execute(f"SELECT r.source_file, count(*) FROM raw.{table} AS t "
                             f"JOIN ({reports}) AS r USING (report_id) GROUP BY 1").fetchall())
+
+
+def _results(context: AssetExecutionContext, warehouse: Warehouse, todo: list[tuple[str, str]], reread: bool):
+    """Each document's outcome: its result file, else (no extraction step ran for it: raw_tables
+    materialised alone, a file changed since the plan) read here and stored."""
+    root, fresh = results_root(warehouse), []
+    for path, digest in todo:
+        stored = _stored(root, digest, path, context)
+        # what this run's extraction steps wrote; else, unless reading again, an earlier success
+        if stored and (stored[1]["run_id"] == context.run.run_id or not (reread or stored[0].error)):
+            yield stored[0]
+        else:
+            fresh.append(path)
+    if fresh:
+        context.log.info(f"{len(fresh)} documents have no extraction result yet: reading them here")
+    for doc in extract_files(fresh, jobs=warehouse.extract_jobs, ordered=False):
+        write_result(root, doc, context.run.run_id)
+        yield doc
 
 
 def _workbook_is_current(warehouse: Warehouse) -> bool:

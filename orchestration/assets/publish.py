@@ -4,6 +4,9 @@ models are built and checked.
 Readers never wait for the writer (they do not open the file it writes) and never see a half-built
 mart: a reader keeps the copy it opened until it reconnects, and the next copy appears at once, by
 ``os.replace``, or not at all if the run dies first.
+
+On PostgreSQL the same promise is kept by renaming the ``*_build`` schemas over ``raw``, ``staging``
+and ``marts`` in one transaction (orchestration/postgres.py publish).
 """
 
 import os
@@ -21,9 +24,10 @@ from .ingest import OWNERS, WAREHOUSE_POOL, build_version
 
 @asset(key=["published_warehouse"], group_name="publish", pool=WAREHOUSE_POOL,
        deps=[AssetKey(["marts", "dq_findings"]), AssetKey(["marts", "mart_dq_office_year"])],
-       kinds={"duckdb"}, owners=OWNERS,
+       kinds={"duckdb", "postgres"}, owners=OWNERS,
        description="The read-only copy of the warehouse that analysts and BI tools open "
-                   "(JIXIAO_PUBLISHED), replaced atomically after a successful build and checks.")
+                   "(JIXIAO_PUBLISHED), replaced atomically after a successful build and checks; on "
+                   "PostgreSQL the schemas raw, staging and marts, swapped in by one transaction.")
 def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> None:
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     with connect(warehouse.path) as con:
@@ -32,19 +36,53 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) ->
         if started is None:  # models rebuilt without an ingest step (e.g. from the UI)
             con.execute("INSERT INTO raw.ingestion_runs (run_id, started_at, raw_state, build_version, outcome) "
                         "VALUES (?, ?, ?, ?, 'loaded')", [context.run.run_id, now, raw_state(con), build_version()])
-        findings_open, findings_new = con.execute(
-            "SELECT count(*) FILTER (status = 'open'), count(*) FILTER (status = 'open' AND first_seen >= ?) "
-            "FROM marts.dq_findings", [started[0] if started else now]).fetchone()
+        findings_open, findings_new = _findings(con, warehouse, started[0] if started else now)
         con.execute("UPDATE raw.ingestion_runs SET outcome = 'publishing', finished_at = ?, findings_open = ?, "
                     "findings_new = ? WHERE run_id = ?", [now, findings_open, findings_new, context.run.run_id])
         con.execute("CHECKPOINT")  # everything in the file itself, nothing left in the write-ahead log
-    publish(Path(warehouse.path), warehouse.published_path, context.run.run_id)
-    with connect(warehouse.path) as con:  # only now: a run killed while copying never says published
+        if warehouse.on_postgres:
+            from ..postgres import connect as pg_connect
+            from ..postgres import publish as pg_publish
+
+            with pg_connect(warehouse.postgres) as pg:
+                pg_publish(pg, con, context.run.run_id)
+    if not warehouse.on_postgres:
+        publish(Path(warehouse.path), warehouse.published_path, context.run.run_id)
+    with connect(warehouse.path) as con:  # only now: a run killed while publishing never says published
         _mark_published(con, context.run.run_id)
     context.instance.add_run_tags(context.run.run_id, {"jixiao/findings_open": str(findings_open),
                                                    "jixiao/findings_new": str(findings_new)})
-    context.add_output_metadata({"path": MetadataValue.path(str(warehouse.published_path)),
+    context.add_output_metadata({**published_location(warehouse),
                                  "findings_open": findings_open, "findings_new": findings_new})
+
+
+def _findings(ledger, warehouse: Warehouse, since: datetime) -> tuple[int, int]:
+    """(open findings, of which new since ``since``) in the findings the checks just wrote."""
+    sql = ("SELECT count(*) FILTER (WHERE status = 'open'), "
+           "count(*) FILTER (WHERE status = 'open' AND first_seen >= {}) FROM {}.dq_findings")
+    if not warehouse.on_postgres:
+        return ledger.execute(sql.format("?", "marts"), [since]).fetchone()
+    from ..postgres import connect as pg_connect
+
+    with pg_connect(warehouse.postgres) as pg, pg.cursor() as cur:
+        cur.execute(sql.format("%s", "marts_build"), [since])
+        return cur.fetchone()
+
+
+def published_location(warehouse: Warehouse) -> dict:
+    """Where readers find the published warehouse, as asset metadata."""
+    if warehouse.on_postgres:
+        from ..postgres import redacted
+
+        return {"url": redacted(warehouse.postgres), "schemas": "raw, staging, marts"}
+    return {"path": MetadataValue.path(str(warehouse.published_path))}
+
+
+def _skipped_on_postgres(context: AssetExecutionContext, what: str) -> None:
+    reason = (f"{what} skipped: the warehouse is on PostgreSQL and it reads a DuckDB file; "
+              "`jixiao export --warehouse FILE` and `jixiao report` take a DuckDB copy")
+    context.log.warning(reason)
+    context.add_output_metadata({"skipped": reason})
 
 
 @asset(key=["marts_workbook"], group_name="publish", pool=WAREHOUSE_POOL, deps=[AssetKey(["published_warehouse"])],
@@ -55,6 +93,8 @@ def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) ->
 def marts_workbook(context: AssetExecutionContext, warehouse: Warehouse) -> None:
     from ..export import export
 
+    if warehouse.on_postgres:
+        return _skipped_on_postgres(context, "the workbook")
     target = workbook_path(warehouse)
     rows = export(warehouse.published_path, xlsx=target)
     context.add_output_metadata({"path": MetadataValue.path(str(target)),
@@ -73,6 +113,8 @@ def marts_workbook(context: AssetExecutionContext, warehouse: Warehouse) -> None
 def analyst_report(context: AssetExecutionContext, warehouse: Warehouse) -> None:
     from report.build import build
 
+    if warehouse.on_postgres:
+        return _skipped_on_postgres(context, "the analyst report")
     target = report_path(warehouse)
     counts = build(warehouse.published_path, target.parent)
     context.add_output_metadata({"path": MetadataValue.path(str(target)),
@@ -94,7 +136,10 @@ def workbook_path(warehouse: Warehouse) -> Path:
 
 
 def workbook_is_current(warehouse: Warehouse) -> bool:
-    """The workbook exists and was written from the published copy as it is now."""
+    """The workbook exists and was written from the published copy as it is now (on PostgreSQL,
+    where no workbook is written: always)."""
+    if warehouse.on_postgres:
+        return True
     workbook = workbook_path(warehouse)
     return workbook.exists() and workbook.stat().st_mtime >= warehouse.published_path.stat().st_mtime
 

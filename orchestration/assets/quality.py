@@ -1,4 +1,8 @@
-"""Great Expectations contracts on the facts: the findings table, and one asset check per fact."""
+"""Great Expectations contracts on the facts: the findings table, and one asset check per fact.
+
+On PostgreSQL the checks and their findings are the build's (``marts_build``), before publication;
+the ledger of what was read (``raw.documents``) stays the writer's DuckDB file (warehouse.path).
+"""
 
 
 from pathlib import Path
@@ -11,21 +15,22 @@ from ..resources import Warehouse
 from .ingest import OWNERS, WAREHOUSE_POOL
 
 FACTS = ["fct_funding", "fct_indicator", "fct_score", "fct_spend_plan", "fct_project_budget",
-         "fct_target_indicator", "mart_target_vs_actual",
+         "fct_target_indicator", "mart_target_vs_actual", "mart_project_years",
          "fct_department_goal", "fct_department_self_evaluation", "fct_department_indicator"]
 
 
 @asset(key=["marts", "dq_findings"], group_name="quality", pool=WAREHOUSE_POOL,
-       kinds={"python", "great_expectations", "duckdb"}, owners=OWNERS,
+       kinds={"great_expectations", "duckdb", "postgres"}, owners=OWNERS,
        deps=[AssetKey(["marts", fact]) for fact in FACTS],
        description="Every failed data-quality contract, one row per offending fact row "
                    "(rule, severity, kind, report, observed, expected).")
 def dq_findings(context: AssetExecutionContext, warehouse: Warehouse) -> None:
     from expectations.run import docs_path, run_checks, write_findings
 
-    docs = docs_path(Path(warehouse.path))
-    results = run_checks(Path(warehouse.path), docs)
-    count = write_findings(Path(warehouse.path), results)
+    target = warehouse.postgres or Path(warehouse.path)
+    docs = docs_path(Path(warehouse.path))  # beside the DuckDB file or, on PostgreSQL, the ledger
+    results = run_checks(target, docs)
+    count = write_findings(target, results)
     by_rule = {}
     for result in results:
         for finding in result.findings:
@@ -39,10 +44,7 @@ def _contracts_check(fact: str):
                  additional_deps=[AssetKey(["marts", "dq_findings"])],
                  description=f"The Great Expectations contracts on {fact} hold (findings in marts.dq_findings).")
     def check(warehouse: Warehouse) -> AssetCheckResult:
-        with duckdb.connect(warehouse.path, read_only=True) as con:
-            rows = con.execute(
-                "SELECT rule_id, severity, kind, count(*) FROM marts.dq_findings WHERE table_name = ? AND status = 'open' "
-                "GROUP BY ALL ORDER BY ALL", [fact]).fetchall()
+        rows = _open_findings(warehouse, fact)
         return AssetCheckResult(
             passed=not rows,
             # Findings are about the documents: for reviewers, never blocking (this check is not a
@@ -58,6 +60,27 @@ def _contracts_check(fact: str):
 
 dq_checks = [_contracts_check(fact) for fact in FACTS]
 
+OPEN_FINDINGS = ("SELECT rule_id, severity, kind, count(*) FROM {table} WHERE table_name = {param} AND status = 'open' "
+                 "GROUP BY rule_id, severity, kind ORDER BY rule_id, severity, kind")
+
+
+def _open_findings(warehouse: Warehouse, fact: str) -> list[tuple]:
+    """(rule, severity, kind, count) of the open findings on ``fact``."""
+    if not warehouse.on_postgres:
+        with duckdb.connect(warehouse.path, read_only=True) as con:
+            return con.execute(OPEN_FINDINGS.format(table="marts.dq_findings", param="?"), [fact]).fetchall()
+    from ..postgres import connect
+
+    with connect(warehouse.postgres) as con, con, con.cursor() as cur:
+        # the build's findings; the published ones when the check runs again after publication
+        cur.execute("SELECT coalesce(to_regclass('marts_build.dq_findings'), to_regclass('marts.dq_findings'))::text")
+        table = cur.fetchone()[0]
+        if table is None:
+            raise RuntimeError("no dq_findings table on PostgreSQL (neither marts_build nor marts): "
+                               "materialize marts/dq_findings first")
+        cur.execute(OPEN_FINDINGS.format(table=table, param="%s"), [fact])
+        return cur.fetchall()
+
 
 @asset(key=["marts", "dq_alerts"], group_name="quality", deps=[AssetKey(["published_warehouse"])], pool=WAREHOUSE_POOL,
        kinds={"python", "apprise"}, owners=OWNERS,
@@ -66,7 +89,7 @@ dq_checks = [_contracts_check(fact) for fact in FACTS]
 def dq_alerts(context: AssetExecutionContext, warehouse: Warehouse) -> None:
     from ..alerts import send_alerts
 
-    outcome = send_alerts(Path(warehouse.path), readers=warehouse.published_path)
+    outcome = send_alerts(Path(warehouse.path), readers=warehouse.published_path, postgres=warehouse.postgres)
     context.add_output_metadata({"channels": len(outcome), **outcome})
 
 

@@ -4,6 +4,7 @@ Two dbt steps: every model but ``mart_dq_office_year`` (a view on the findings t
 writes after the facts are built), then that model once the findings are in.
 """
 
+import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -56,16 +57,38 @@ translator = WarehouseTranslator()
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL,
             dagster_dbt_translator=translator, exclude=DQ_MODEL, name="warehouse_models")
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    yield from with_table_metadata(dbt.cli(["build"], context=context).stream(), warehouse.path)
+    if warehouse.on_postgres:
+        mirror(context, warehouse)
+    yield from with_table_metadata(dbt.cli(["build"], context=context).stream(), warehouse)
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL,
             dagster_dbt_translator=translator, select=DQ_MODEL, name="dq_office_year_model")
 def dq_office_year_model(context: AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    yield from with_table_metadata(dbt.cli(["build"], context=context).stream(), warehouse.path)
+    yield from with_table_metadata(dbt.cli(["build"], context=context).stream(), warehouse)
 
 
-def with_table_metadata(events: Iterable, warehouse: str) -> Iterator:
+def mirror(context: AssetExecutionContext, warehouse: Warehouse) -> None:
+    """On PostgreSQL: the ledger's raw tables into ``raw_build``, which the models read.
+
+    Publication renames every ``*_build`` schema, so a build there is always whole: a subset of the
+    models would leave the others missing from the published marts."""
+    from extract.load import connect
+
+    from ..postgres import connect as pg_connect
+    from ..postgres import mirror_raw, redacted
+
+    if context.selected_asset_keys != context.assets_def.keys:
+        raise RuntimeError("on PostgreSQL the models are built whole (publication swaps whole schemas): "
+                           "materialise every model of warehouse_models, not a selection")
+    with connect(warehouse.path) as ledger, pg_connect(warehouse.postgres) as pg:
+        copied = mirror_raw(ledger, pg)
+    context.log.info(f"raw tables mirrored into raw_build on {redacted(warehouse.postgres)}; rows sent from the "
+                     "ledger (the rest copied from the published raw): "
+                     + ", ".join(f"{t} {n}" for t, n in copied.items()))
+
+
+def with_table_metadata(events: Iterable, warehouse: Warehouse) -> Iterator:
     """dbt's events, each model's materialisation with its row count (``dagster/row_count``) and,
     for the marts schema, a preview of its first rows.
 
@@ -82,22 +105,50 @@ def with_table_metadata(events: Iterable, warehouse: str) -> Iterator:
         raise failure
 
 
-def _with_counts(events: list, warehouse: str) -> Iterator:
+def _with_counts(events: list, warehouse: Warehouse) -> Iterator:
     manifest = ensure_dbt_manifest_json()
-    with duckdb.connect(warehouse, read_only=True) as con:
+    with _reader(warehouse) as query:
         for event in events:
             node = _node(event, manifest)
             if node is None:
                 yield event
                 continue
-            relation = f'"{node["schema"]}"."{node["alias"]}"'
+            # the manifest may have been parsed for either target: the schema as configured, then
+            # where this warehouse builds it
+            schema = node["schema"].removesuffix("_build")
+            relation = f'"{schema}_build"' if warehouse.on_postgres else f'"{schema}"'
+            relation += f'."{node["alias"]}"'
             metadata = {}
-            if node["schema"] == "marts" or node["config"].get("materialized") == "table":
-                metadata["dagster/row_count"] = MetadataValue.int(
-                    con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0])
-            if node["schema"] == "marts":
-                metadata["preview"] = preview(con, relation)
+            if schema == "marts" or node["config"].get("materialized") == "table":
+                metadata["dagster/row_count"] = MetadataValue.int(query(f"SELECT count(*) FROM {relation}")[1][0][0])
+            if schema == "marts":
+                metadata["preview"] = preview(*query(f"SELECT * FROM {relation} LIMIT {PREVIEW_ROWS}"))
             yield event.with_metadata({**event.metadata, **metadata}) if metadata else event
+
+
+@contextlib.contextmanager
+def _reader(warehouse: Warehouse):
+    """``query(sql) → ([(column, type)], rows)`` on the warehouse dbt just built: the DuckDB file, or
+    the ``*_build`` schemas on PostgreSQL."""
+    if not warehouse.on_postgres:
+        with duckdb.connect(warehouse.path, read_only=True) as con:
+            def query(sql):
+                cursor = con.execute(sql)
+                return [(d[0], str(d[1])) for d in cursor.description], cursor.fetchall()
+
+            yield query
+        return
+    from ..postgres import connect
+
+    with connect(warehouse.postgres) as pg, pg.cursor() as cur:
+        cur.execute("SELECT oid, format_type(oid, NULL) FROM pg_type")
+        types = dict(cur.fetchall())
+
+        def query(sql):
+            cur.execute(sql)
+            return [(d.name, types.get(d.type_code, "")) for d in cur.description], cur.fetchall()
+
+        yield query
 
 
 def _node(event, manifest: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -121,13 +172,10 @@ def ensure_dbt_manifest_json() -> Mapping[str, Any]:
     return _manifest_cache[stamp]
 
 
-def preview(con: duckdb.DuckDBPyConnection, relation: str, rows: int = PREVIEW_ROWS) -> MetadataValue:
-    """The first ``rows`` rows of ``relation`` as a table the Dagster UI shows."""
-    cursor = con.execute(f"SELECT * FROM {relation} LIMIT {rows}")
-    columns = [(d[0], str(d[1])) for d in cursor.description]
+def preview(columns: list[tuple[str, str]], rows: list[tuple]) -> MetadataValue:
+    """Rows of a relation, with its (column, type) pairs, as a table the Dagster UI shows."""
     return MetadataValue.table(
-        records=[TableRecord({name: _cell(value) for (name, _), value in zip(columns, row)})
-                 for row in cursor.fetchall()],
+        records=[TableRecord({name: _cell(value) for (name, _), value in zip(columns, row)}) for row in rows],
         schema=TableSchema(columns=[TableColumn(name, kind) for name, kind in columns]))
 
 
