@@ -71,11 +71,13 @@ def run_process_peak(wrapper: int, done: threading.Event, peak: list, timeline: 
                 except OSError:
                     continue
                 if re.search(rf"^PPid:\s+{wrapper}$", status, re.M):
-                    hwm, rss = (re.search(rf"^{field}:\s+(\d+) kB", status, re.M) for field in ("VmHWM", "VmRSS"))
-                    if hwm and rss:
+                    hwm, rss, anon = (re.search(rf"^{field}:\s+(\d+) kB", status, re.M)
+                                      for field in ("VmHWM", "VmRSS", "RssAnon"))
+                    if hwm and rss and anon:
                         peak[0] = max(peak[0], int(hwm.group(1)))
+                        peak[1] = max(peak[1], int(anon.group(1)))
                         out.write(f"{time.strftime('%H:%M:%S')}\t{time.perf_counter() - start:.1f}\t"
-                                  f"{int(rss.group(1)) // 1024}\n")
+                                  f"{int(rss.group(1)) // 1024}\t{int(anon.group(1)) // 1024}\n")
 
 
 LINE = re.compile(r"^(\S+ \S+ [+-]\d{4}) - dagster - \w+ - \S+ - [0-9a-f-]{36} - (?:\d+ - )?([\w.\[\]]+) - ", re.M)
@@ -95,24 +97,29 @@ def replay(n: int, folder: Path, seed: int) -> dict:
     inbox, results, warehouse = folder / "inbox", folder / "results", folder / "w.duckdb"
     corpus = write_corpus(n, inbox, results, seed)
     log(f"{n} reports: {corpus['documents']} documents replayed from results, written in {corpus['seconds']:.0f} s")
-    env = {**env_for_runs(), "JIXIAO_RESULTS": str(results)}
+    # as `make run` runs it: a Dagster home (event log on disk), not an ephemeral instance in memory
+    home = folder / "dagster"
+    home.mkdir()
+    shutil.copy(ROOT / "orchestration" / "dagster.yaml", home)
+    env = {**env_for_runs(), "JIXIAO_RESULTS": str(results), "DAGSTER_HOME": str(home)}
     command = [*JIXIAO, "run", "--inbox", str(inbox), "--warehouse", str(warehouse)]
     out, err = folder / "run.out", folder / "run.err"
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", PROBE, str(out), str(err), *command], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, text=True)
-    peak, done = [0], threading.Event()
+    peak, done = [0, 0], threading.Event()
     sampler = threading.Thread(target=run_process_peak, args=(proc.pid, done, peak, folder / "run.memory.tsv"), daemon=True)
     sampler.start()
     rc, largest, cpu = proc.communicate()[0].split()[-3:]
     done.set()
     sampler.join()
     row = {"n": n, "corpus": corpus, "rc": int(rc), "seconds": time.perf_counter() - start,
-           "cpu": float(cpu), "largest_mb": int(largest) / 1024, "run_mb": peak[0] / 1024,
+           "cpu": float(cpu), "largest_mb": int(largest) / 1024, "run_mb": peak[0] / 1024, "run_anon_mb": peak[1] / 1024,
            "steps": step_seconds(err.read_text(errors="replace") + out.read_text(errors="replace")),
            "warehouse_mb": warehouse.stat().st_size / 2 ** 20 if warehouse.exists() else 0}
     row["reports_rows"], row["indicator_rows"] = counts(warehouse)
-    log(f"  {row['seconds']:.0f} s ({row['cpu']:.0f} CPU s), exit {rc}, run process {row['run_mb']:.0f} MB, "
+    log(f"  {row['seconds']:.0f} s ({row['cpu']:.0f} CPU s), exit {rc}, run process {row['run_mb']:.0f} MB "
+        f"({row['run_anon_mb']:.0f} MB anonymous), "
         f"largest {row['largest_mb']:.0f} MB; steps: "
         + ", ".join(f"{k} {v:.0f} s" for k, v in sorted(row["steps"].items(), key=lambda kv: -kv[1])[:8]))
     return row
@@ -170,12 +177,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             with tempfile.TemporaryDirectory(prefix=f"jixiao-replay-{n}-") as temp:
                 rows.append(replay(n, Path(temp), args.seed))
-    print("| reports | documents | run s | CPU s | run process peak MB | largest process MB | raw.reports "
+    print("| reports | documents | run s | CPU s | run process peak MB (anonymous) | largest process MB | raw.reports "
           "| marts.fct_indicator | warehouse MB | slowest steps (s) |\n|" + "---:|" * 9 + "---|")
     for r in rows:
         steps = ", ".join(f"{k} {v:.0f}" for k, v in sorted(r["steps"].items(), key=lambda kv: -kv[1])[:5])
         print(f"| {r['n']} | {r['corpus']['documents']} | {r['seconds']:.0f}{'' if r['rc'] == 0 else ' FAILED'} "
-              f"| {r['cpu']:.0f} | {r['run_mb']:.0f} | {r['largest_mb']:.0f} | {r['reports_rows']} "
+              f"| {r['cpu']:.0f} | {r['run_mb']:.0f} ({r['run_anon_mb']:.0f}) | {r['largest_mb']:.0f} | {r['reports_rows']} "
               f"| {r['indicator_rows']} | {r['warehouse_mb']:.0f} | {steps} |")
     return 0 if all(r["rc"] == 0 for r in rows) else 1
 

@@ -106,6 +106,15 @@ def run_checks(warehouse: Path | str, docs: Path | None = None) -> list[SuiteRes
     return results
 
 
+def check_warehouse(warehouse: Path | str, docs: Path | None = None) -> tuple[int, dict[str, int]]:
+    """Every suite, its findings merged (``write_findings``): (open findings, failures per rule)."""
+    results = run_checks(warehouse, docs)
+    by_rule: dict[str, int] = {}
+    for finding in (f for r in results for f in r.findings):
+        by_rule[finding["rule_id"]] = by_rule.get(finding["rule_id"], 0) + 1
+    return write_findings(warehouse, results), dict(sorted(by_rule.items()))
+
+
 def on_postgres(warehouse: Path | str) -> bool:
     return str(warehouse).startswith(POSTGRES_SCHEMES)
 

@@ -1,6 +1,7 @@
 """The outcome of reading one source document: kept apart from the loader, so that the extract
 path (and its forked workers) never imports duckdb."""
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 
@@ -24,6 +25,14 @@ def path_text(path: str) -> str:
             except UnicodeDecodeError:
                 parts.append(part.decode("utf-8", "backslashreplace"))
     return "/".join(parts)
+
+
+def sha256_of(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 @dataclass

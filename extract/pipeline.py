@@ -13,7 +13,6 @@ the reports from them in page order. Outcomes are yielded in input order either 
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import resource
@@ -25,7 +24,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from . import convert
 from .convert import UnconvertibleDocument
-from .document import Document
+from .document import Document, sha256_of  # noqa: F401  (sha256_of: callers import it from here)
 from .docx import UnreadableDocx, read_docx
 from .identities import identity_warnings
 from .layout import PageLayout
@@ -38,14 +37,6 @@ from .xlsx import UnreadableWorkbook, read_csv, read_xlsx
 LEGACY_OFFICE = {".doc", ".wps", ".et", ".xls"}  # converted by LibreOffice (extract/convert.py), then read
 WORKBOOKS = {".xlsx", ".xlsm"}
 ONE_PART = {".docx", ".csv", *WORKBOOKS, *LEGACY_OFFICE}  # read whole by one worker (only a PDF is striped by pages)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_layouts(path: Path, part: int = 0, parts: int = 1) -> list[PageLayout]:

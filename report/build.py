@@ -166,6 +166,11 @@ LABELS: dict[str, tuple[str, str]] = {
                "Made by jixiao report; the query under each figure reproduces it on the published warehouse, "
                "opened read-only."),
     "back": ("返回报告", "back to the report"),
+    "cut": ("仅列出前 {shown} 项，共 {total} 项；全部见下方查询（已发布仓库）或 Excel 工作簿。",
+            "The first {shown} of {total} are listed; all of them: the query below, on the published warehouse, "
+            "or the Excel workbook."),
+    "more_members": ("另有 {n} 个项目", "{n} more projects"),
+    "more_items": ("另有 {n} 项相同内容", "{n} more shared items"),
 }
 
 
@@ -206,6 +211,42 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     return [{k: _plain(v) for k, v in zip(names, row)} for row in cursor.fetchall()]
 
 
+# The detail tables list at most max_listed() of their units a year (a project, a finding, an
+# indicator pair, a clone group), in their query's order, so that the page opens in a browser and
+# its size does not grow with the warehouse; a cut table says how many there are (Totals).
+LISTED_UNIT = {"scorecards": "report_id", "findings": None, "target_vs_actual": None, "clone_groups": "clone_group_id"}
+# The members a clone group's table shows side by side, and the shared items it lists.
+CLONE_MEMBERS, CLONE_ITEMS = 12, 40
+
+
+def max_listed() -> int:
+    """``JIXIAO_REPORT_ROWS`` (default 2000): units a detail table lists per fiscal year."""
+    return int(os.environ.get("JIXIAO_REPORT_ROWS", 2000))
+
+
+def _listed(con: duckdb.DuckDBPyConnection, sql: str, unit: str | None, limit: int,
+            keep=None) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The rows of the first ``limit`` units (``unit`` column, else each row) of each fiscal year, or
+    those ``keep`` accepts; and the units per year in all. Streamed: only what is listed is held."""
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    out, units, seen = [], {}, {}
+    while batch := cursor.fetchmany(10_000):
+        for values in batch:
+            row = dict(zip(names, values))
+            if keep is not None:
+                if keep(row):
+                    out.append({k: _plain(v) for k, v in row.items()})
+                continue
+            year, key = row["fiscal_year"], row[unit] if unit else object()
+            if seen.get(year) != key:
+                seen[year] = key
+                units[year] = units.get(year, 0) + 1
+            if units[year] <= limit:
+                out.append({k: _plain(v) for k, v in row.items()})
+    return out, units
+
+
 def _by_year(rows: list[dict]) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {}
     for row in rows:
@@ -213,9 +254,19 @@ def _by_year(rows: list[dict]) -> dict[int, list[dict]]:
     return out
 
 
-def gather(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, list[dict]], Sources]:
-    """Run every query of figures.sql; attach source links to projects, indicators and findings."""
-    data = {name: _rows(con, sql) for name, (_, sql) in figure_queries().items()}
+def gather(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, list[dict]], dict[str, dict[int, int]], Sources]:
+    """Run every query of figures.sql (the detail tables cut to ``max_listed()`` a year); attach
+    source links to projects, indicators and findings. Returns (rows, units per year of each
+    detail table, sources)."""
+    data, totals, limit = {}, {}, max_listed()
+    for name, (_, sql) in figure_queries().items():
+        if name in LISTED_UNIT:
+            data[name], totals[name] = _listed(con, sql, LISTED_UNIT[name], limit)
+        elif name == "indicators":  # those of the projects listed
+            listed = {r["report_id"] for r in data["scorecards"]}
+            data[name], _ = _listed(con, sql, None, limit, keep=lambda row: row["report_id"] in listed)
+        else:
+            data[name] = _rows(con, sql)
     sources = Sources(dict(con.execute(
         "SELECT source_sha256, arg_max(source_file, loaded_at) FROM raw.documents GROUP BY 1").fetchall()))
     reports = {r[0]: r[1:] for r in con.execute(
@@ -255,7 +306,30 @@ def gather(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, list[dict]], Sourc
     for row in data["target_vs_actual"]:
         report_id = row["self_evaluation_report_id"]
         row["link"] = rows_of(report_id).get(row["self_evaluation_indicator_index"]) if report_id in reports else None
-    return data, sources
+    return data, totals, sources
+
+
+def clone_tables(rows: list[dict]) -> list[dict]:
+    """The clone groups of one year as tables: each group's members (the first CLONE_MEMBERS) as
+    columns and its shared items (the first CLONE_ITEMS) as rows, each cell what that member prints;
+    one pass over the rows, whatever the group's size."""
+    groups: dict[Any, dict] = {}
+    for row in rows:
+        group = groups.setdefault(row["clone_group_id"], {
+            "department_name": row["department_name"], "members": {}, "items": {}})
+        group["members"].setdefault(row["project_name"], None)
+        item = group["items"].setdefault(row["shared_text"], {
+            "label": row["item_label"], "kind": row["item_kind"], "cells": {}})
+        item["cells"].setdefault(row["project_name"], row["printed_text"] or row["shared_text"])
+    tables = []
+    for group in groups.values():
+        members = list(group["members"])
+        shown = members[:CLONE_MEMBERS]
+        tables.append({"department_name": group["department_name"], "size": len(members), "members": shown,
+                       "more_members": len(members) - len(shown), "more_items": max(len(group["items"]) - CLONE_ITEMS, 0),
+                       "items": [{"label": i["label"], "kind": i["kind"], "cells": [i["cells"].get(m) for m in shown]}
+                                 for i in list(group["items"].values())[:CLONE_ITEMS]]})
+    return tables
 
 
 # --- charts: ECharts options ------------------------------------------------------------------
@@ -343,16 +417,20 @@ def _environment():
     return env
 
 
-def render(data: dict[str, list[dict]], lang: str, provenance: dict[str, Any], other: str,
-           ge_docs: str | None) -> str:
+def render(data: dict[str, list[dict]], totals: dict[str, dict[int, int]], lang: str, provenance: dict[str, Any],
+           other: str, ge_docs: str | None) -> str:
     years = _years(data)
     scored = [y for y in years if any(r["fiscal_year"] == y for r in data["scorecards"])]
     charts = {f"{year}-{name}": option for year in years for name, option in charts_for_year(data, year, lang).items()}
     by_year = {name: _by_year(rows) for name, rows in data.items()}
+    indicators_of: dict[str, list[dict]] = {}
+    for row in data["indicators"]:
+        indicators_of.setdefault(row["report_id"], []).append(row)
+    clones = {year: clone_tables(rows) for year, rows in by_year["clone_groups"].items()}
     grades = sorted({r["grade_printed"] for r in data["scorecards"] if r["grade_printed"]}, key="优良中差".find)
     return _environment().get_template("index.html.j2").render(
         lang=lang, t=lambda key, **v: t(key, lang, **v), tr=lambda v: t(v, lang) if v in LABELS else (v or ""), years=years, default_year=(scored or years or [None])[0],
-        data=by_year, charts=charts, charts_json=json.dumps(charts, ensure_ascii=False).replace("</", "<\\/"),
+        data=by_year, totals=totals, limit=max_listed(), indicators_of=indicators_of, clones=clones, charts=charts, charts_json=json.dumps(charts, ensure_ascii=False).replace("</", "<\\/"),
         queries=figure_queries(), provenance=provenance, other=other, grades=grades, ge_docs=ge_docs)
 
 
@@ -377,7 +455,7 @@ def build(warehouse: Path, out: Path, lang: str = "zh") -> dict[str, int]:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        data, sources = gather(con)
+        data, totals, sources = gather(con)
         provenance = _provenance(con, warehouse)
     for name in ASSETS:
         shutil.copyfile(STATIC / name, out / name)
@@ -392,8 +470,8 @@ def build(warehouse: Path, out: Path, lang: str = "zh") -> dict[str, int]:
     for stale in out.glob("index.*.html"):
         if stale.name != other_file:
             stale.unlink()
-    _write(out / other_file, render(data, other_lang, provenance, "index.html", ge_docs))
-    _write(out / "index.html", render(data, lang, provenance, other_file, ge_docs))  # last: a whole report
+    _write(out / other_file, render(data, totals, other_lang, provenance, "index.html", ge_docs))
+    _write(out / "index.html", render(data, totals, lang, provenance, other_file, ge_docs))  # last: a whole report
     return {"years": len(_years(data)), "projects": len(data["scorecards"]), "indicators": len(data["indicators"]),
             "findings": len(data["findings"]), **written}
 

@@ -27,15 +27,22 @@ import os, signal, sys
 from orchestration.run import main
 sys.exit(main(sys.argv[1:]))
 """
-# inside the transaction that loads the self-evaluation document: its rows written, not committed
+# inside the transaction that loads the self-evaluation document: its rows written, not committed.
+# The writer is a process of its own (orchestration/isolation.py): this is its sitecustomize, and it
+# kills the whole run (the process group), as the machine would.
 DURING_LOAD = """
-import extract.load as load
-insert = load._insert
-def _insert(con, table, columns, rows):
-    insert(con, table, columns, rows)
-    if table == "indicators" and rows:
-        os.kill(os.getpid(), signal.SIGKILL)
-load._insert = _insert
+import os, signal
+try:
+    import extract.load as load
+except ImportError:  # dbt's processes
+    load = None
+if load is not None:
+    insert = load._insert
+    def _insert(con, table, columns, rows):
+        insert(con, table, columns, rows)
+        if table == "indicators" and rows:
+            os.killpg(os.getpgid(0), signal.SIGKILL)
+    load._insert = _insert
 """
 # half of the published copy written
 DURING_PUBLISH = """
@@ -47,12 +54,20 @@ shutil.copyfileobj = copyfileobj
 """
 
 
-def jixiao_run(inbox: Path, warehouse: Path, patch: str = "", kill_on: str | None = None) -> int:
-    """`jixiao run` in its own process group; SIGKILL to the group when a log line matches ``kill_on``."""
+def jixiao_run(inbox: Path, warehouse: Path, patch: str = "", kill_on: str | None = None, site: str = "") -> int:
+    """`jixiao run` in its own process group; SIGKILL to the group when a log line matches ``kill_on``.
+    ``patch``: code run first in the run process; ``site``: in every Python process of the run (the
+    step processes too), as their sitecustomize."""
     command = [sys.executable, "-c", KILL_INSIDE.format(patch=patch), "--inbox", str(inbox),
                "--warehouse", str(warehouse)]
+    env = {**os.environ, "JIXIAO_EXTRACT_JOBS": "1"}
+    if site:
+        folder = inbox.parent / "site"
+        folder.mkdir(exist_ok=True)
+        (folder / "sitecustomize.py").write_text(site)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(folder), str(ROOT), env.get("PYTHONPATH")]))
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True, env={**os.environ, "JIXIAO_EXTRACT_JOBS": "1"})
+                               text=True, start_new_session=True, env=env)
     log = []
     for line in process.stderr:
         log.append(line)
@@ -61,7 +76,7 @@ def jixiao_run(inbox: Path, warehouse: Path, patch: str = "", kill_on: str | Non
             break
     process.stderr.close()
     code = process.wait()
-    if patch or kill_on:
+    if patch or kill_on or site:
         assert code == -signal.SIGKILL, "".join(log[-20:])
         wait_until_gone(process.pid)  # the workers and dbt, killed with it, hold no lock any more
     else:
@@ -115,7 +130,7 @@ def test_killed_runs_leave_nothing_half_written(built, tmp_path):
     shutil.copy(ROOT / "samples" / "selfeval_dahongmen_2023.pdf", inbox)
     crashes = {
         "during extraction": dict(kill_on=r"reading 1 of 3 documents"),
-        "during the raw load": dict(patch=DURING_LOAD),
+        "during the raw load": dict(site=DURING_LOAD),
         "during dbt": dict(kill_on=r"\b60 of \d+ (START|OK|PASS)"),
         "while publishing": dict(patch=DURING_PUBLISH),
     }

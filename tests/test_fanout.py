@@ -173,6 +173,7 @@ def test_a_result_is_reused_by_content_and_reader_and_never_when_it_may_be_stale
     rewrite(lambda header, records: [header, {**records[0], "project_name": "STORED"}, *records[1:]])
     (inbox / "a.pdf").rename(inbox / "b.pdf")
     monkeypatch.setattr(ingest, "LOAD_VERSION", "next-version")
+    monkeypatch.setenv("JIXIAO_ISOLATE_STEPS", "0")  # the writer in this process, where the patch is
     assert run() == (str(inbox / "b.pdf"), "STORED")
 
     # reread: the document is read again, whatever is stored

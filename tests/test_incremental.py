@@ -132,6 +132,7 @@ def test_a_document_the_tables_refuse_is_rejected_and_the_run_goes_on(tmp_path, 
             raise duckdb.ConversionException("Conversion Error: out of range")
         return load(con, doc, version)
     monkeypatch.setattr(assets, "load_document", refuse_b)
+    monkeypatch.setenv("JIXIAO_ISOLATE_STEPS", "0")  # the writer in this process, where the patch is
     ingest(inbox, warehouse)
     assert documents(warehouse) == [("a.pdf", True, 15), ("b.pdf", True, 0)]
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -148,6 +149,7 @@ def test_new_extractor_version_reads_every_document_again(tmp_path, monkeypatch)
     shutil.copy(TARGETS, inbox / "a.pdf")
     ingest(inbox, warehouse)
     monkeypatch.setattr(ingest_module, "LOAD_VERSION", "next-version")
+    monkeypatch.setenv("JIXIAO_ISOLATE_STEPS", "0")  # the writer in this process, where the patch is
     assert ingest(inbox, warehouse)["reread"] == 1
     assert ingest(inbox, warehouse)["unchanged"] == 1
     assert documents(warehouse) == [("a.pdf", True, 15)]

@@ -198,6 +198,35 @@ def test_a_clone_group_member_without_an_item_gets_an_empty_cell(published, tmp_
     assert re.search(r"<td>\s*</td>", page[page.index('class="clones'):])
 
 
+def test_detail_tables_are_cut_per_year_and_say_so(published, tmp_path, monkeypatch):
+    """At scale the page lists the first JIXIAO_REPORT_ROWS units of each detail table a year (its
+    size no longer grows with the warehouse: 75 MB at 10 000 reports), with the indicators of the
+    projects listed only, and says how many there are; a clone group lists CLONE_MEMBERS members."""
+    from report.build import CLONE_MEMBERS, build, clone_tables
+
+    monkeypatch.setenv("JIXIAO_REPORT_ROWS", "2")
+    build(published, tmp_path, "en")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    projects, findings = (query(published, sql)[0][0] for sql in (
+        "SELECT count(*) FROM marts.mart_project_scorecard WHERE fiscal_year = 2023",
+        "SELECT count(*) FROM marts.dq_findings WHERE status = 'open' AND fiscal_year = 2023"))
+    section = page[page.index('data-year="2023"'):]
+    section = section[:section.index("</section>")]
+    assert len(re.findall(r'<tr class="row project"', section)) == 2
+    assert f"The first 2 of {projects} are listed" in section
+    assert f"The first 2 of {findings} are listed" in section
+    listed = re.findall(r'data-report="([^"]+)"', section)
+    indicators = query(published, "SELECT count(*) FROM marts.fct_indicator WHERE NOT is_empty_row "
+                                  f"AND report_id IN ('{listed[0]}', '{listed[1]}')")[0][0]
+    assert len(re.findall(r'<tr class="indicator"', section)) == indicators
+
+    members = [{"clone_group_id": "g", "department_name": "d", "project_name": f"p{i:02}", "item_kind": "goal",
+                "item_label": None, "shared_text": "same", "printed_text": None} for i in range(CLONE_MEMBERS + 3)]
+    table, = clone_tables(members)
+    assert (table["size"], len(table["members"]), table["more_members"]) == (CLONE_MEMBERS + 3, CLONE_MEMBERS, 3)
+    assert table["items"] == [{"label": None, "kind": "goal", "cells": ["same"] * CLONE_MEMBERS}]
+
+
 def test_filters_change_the_visible_rows(opened, published):
     opened.select_year(2023)
     section = opened.section(2023)

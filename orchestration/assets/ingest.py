@@ -21,9 +21,8 @@ from dagster import (AssetExecutionContext, AssetSpec, BackfillPolicy, Config, D
 
 from extract import EXTRACTOR_VERSION
 from extract.config import ROOT
-from extract.document import Document, path_text
+from extract.document import Document, path_text, sha256_of
 from extract.load import LOADER_VERSION, connect, load_document, loaded_documents, raw_state, sync_inbox
-from extract.pipeline import extract_files, sha256_of
 from extract.results import read_result, write_result
 from extract.values import NORMALISER_VERSION
 
@@ -135,9 +134,11 @@ def extract_documents(context: OpExecutionContext, warehouse: Warehouse, documen
     """Read one chunk of documents into result files, each in a worker process with time and memory
     limits (extract/pipeline.py). A result already stored for the same content and reader is reused,
     unless the run reads again (reread), or it was an error (may be the machine's: tried again)."""
+    from extract.pipeline import extract_files
+
     root, reread, fresh = results_root(warehouse), _reread(context), []
     for path, digest in documents:
-        stored = None if reread else _stored(root, digest, path, context)
+        stored = None if reread else _stored(root, digest, path, context.log.warning)
         if stored is None or stored[0].error:
             fresh.append(path)
     for doc in extract_files(fresh, jobs=warehouse.extract_jobs, ordered=False):
@@ -161,12 +162,12 @@ def extraction_results():
     return collect_results(plan_extraction().map(extract_documents).collect())
 
 
-def _stored(root: str, digest: str, path: str, context) -> tuple[Document, dict] | None:
+def _stored(root: str, digest: str, path: str, warn) -> tuple[Document, dict] | None:
     """(document, header) stored for ``digest``, or None: none, or unreadable (named, read again)."""
     try:
         return read_result(root, digest, path_text(path)) if digest else None
     except ValueError as exc:
-        context.log.warning(f"{path}: {exc}; reading the document again")
+        warn(f"{path}: {exc}; reading the document again")
         return None
 
 
@@ -180,15 +181,42 @@ def _stored(root: str, digest: str, path: str, context) -> tuple[Document, dict]
            for table in RAW_TABLES],
 )
 def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: Warehouse):
-    started = _now()
+    from ..isolation import run_isolated
+
+    fields = {name: getattr(warehouse, name) for name in Warehouse.model_fields}
+    loaded, peak = run_isolated(load_results, fields, list(context.partition_keys), config.reread, context.run.run_id,
+                                log=lambda level, text: getattr(context.log, level)(text))
+    run, changed, names, own_rows = loaded["run"], loaded["changed"], loaded["names"], loaded["own_rows"]
+    rows, rejected_now, quarantined_now = loaded["rows"], loaded["rejected"], loaded["quarantined"]
+    context.instance.add_run_tags(context.run.run_id, {f"jixiao/{k}": str(v) for k, v in run.items()})
+    if not changed:
+        context.log.info("nothing changed since the published warehouse: models, checks and publication skipped")
+        return
+    metadata = {**run, "process_peak_mb": peak, "rejected": MetadataValue.md(
+        "\n".join(f"- `{f}`: {r} (attempts {a})" for f, r, a in rejected_now) or "none"),
+        "quarantined": MetadataValue.md(
+            "\n".join(f"- `{f}`: {r.splitlines()[0]}" for f, r in quarantined_now) or "none")}
+    for table in RAW_TABLES:
+        # each document's partition shows its own rows; the whole table's count is table_rows
+        for key in context.partition_keys:
+            context.add_asset_metadata({"dagster/row_count": own_rows[table].get(names.get(key, key), 0)},
+                                       asset_key=["raw", table], partition_key=key)
+        yield MaterializeResult(asset_key=["raw", table], metadata={"table_rows": rows[table], **metadata})
+
+
+def load_results(fields: dict, partition_keys: list[str], reread: bool, run_id: str, log) -> dict:
+    """The writer: the run's documents' results into the raw tables, one transaction a document, and
+    the run's row in raw.ingestion_runs. In its own process (``raw_tables``): what DuckDB and the
+    records held is given back when it ends. ``log(level, text)``."""
+    warehouse, started = Warehouse(**fields), _now()
     with connect(warehouse.path) as con:
-        plan = Plan(con, warehouse, context.partition_keys, config.reread)
+        plan = Plan(con, warehouse, partition_keys, reread)
         inbox, names, sha, todo, counts = plan.inbox, plan.names, plan.sha, plan.todo, plan.counts
         for key in plan.missing:
-            context.log.warning(f"{key}: no longer in the inbox, nothing to read")
-        context.log.info(f"reading {len(todo)} of {len(inbox)} documents ({counts['unchanged']} unchanged)")
+            log("warning", f"{key}: no longer in the inbox, nothing to read")
+        log("info", f"reading {len(todo)} of {len(inbox)} documents ({counts['unchanged']} unchanged)")
         reports = rejected = 0
-        for done, doc in enumerate(_results(context, warehouse, todo, config.reread), start=1):
+        for done, doc in enumerate(_results(warehouse, todo, reread, run_id, log), start=1):
             if doc.sha256:  # else the file vanished or cannot be opened: tried again next run
                 try:
                     load_document(con, doc, LOAD_VERSION)
@@ -198,7 +226,7 @@ def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: 
                     load_document(con, doc, LOAD_VERSION)
             reports += len(doc.records)
             rejected += doc.error is not None
-            context.log.info(f"[{done}/{len(todo)}] {doc.file}: " + (
+            log("info", f"[{done}/{len(todo)}] {doc.file}: " + (
                 f"REJECTED {doc.error}" if doc.error else f"{len(doc.records)} reports loaded"))
         # the inbox as listed at the start of this run: a file dropped in meanwhile waits for the next
         changes = sync_inbox(con, {names[k]: sha[k] for k in inbox},
@@ -213,28 +241,14 @@ def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: 
         con.execute(
             f"INSERT OR REPLACE INTO raw.ingestion_runs (run_id, started_at, {', '.join(run)}, raw_state, "
             f"build_version, outcome) VALUES (?, ?, {', '.join('?' for _ in run)}, ?, ?, ?)",
-            [context.run.run_id, started, *run.values(), state, version, "loaded" if changed else "no change"])
-        rows = {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES}
-        own_rows = {t: partition_rows(con, t) for t in RAW_TABLES}
-        rejected_now = con.execute("SELECT source_file, reason, attempts FROM raw.rejected_documents "
-                                   "WHERE in_inbox ORDER BY 1").fetchall()
-        quarantined_now = con.execute("SELECT source_file, quarantine_reason FROM raw.documents WHERE in_inbox "
-                                      "AND status = 'ok' AND quarantine_reason IS NOT NULL ORDER BY 1").fetchall()
-
-    context.instance.add_run_tags(context.run.run_id, {f"jixiao/{k}": str(v) for k, v in run.items()})
-    if not changed:
-        context.log.info("nothing changed since the published warehouse: models, checks and publication skipped")
-        return
-    metadata = {**run, "rejected": MetadataValue.md(
-        "\n".join(f"- `{f}`: {r} (attempts {a})" for f, r, a in rejected_now) or "none"),
-        "quarantined": MetadataValue.md(
-            "\n".join(f"- `{f}`: {r.splitlines()[0]}" for f, r in quarantined_now) or "none")}
-    for table in RAW_TABLES:
-        # each document's partition shows its own rows; the whole table's count is table_rows
-        for key in context.partition_keys:
-            context.add_asset_metadata({"dagster/row_count": own_rows[table].get(names.get(key, key), 0)},
-                                       asset_key=["raw", table], partition_key=key)
-        yield MaterializeResult(asset_key=["raw", table], metadata={"table_rows": rows[table], **metadata})
+            [run_id, started, *run.values(), state, version, "loaded" if changed else "no change"])
+        return {"run": run, "changed": changed, "names": names,
+                "rows": {t: con.execute(f"SELECT count(*) FROM raw.{t}").fetchone()[0] for t in RAW_TABLES},
+                "own_rows": {t: partition_rows(con, t) for t in RAW_TABLES},
+                "rejected": con.execute("SELECT source_file, reason, attempts FROM raw.rejected_documents "
+                                        "WHERE in_inbox ORDER BY 1").fetchall(),
+                "quarantined": con.execute("SELECT source_file, quarantine_reason FROM raw.documents WHERE in_inbox "
+                                           "AND status = 'ok' AND quarantine_reason IS NOT NULL ORDER BY 1").fetchall()}
 
 
 def partition_rows(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
@@ -252,21 +266,25 @@ def partition_rows(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]
                             f"JOIN ({reports}) AS r USING (report_id) GROUP BY 1").fetchall())
 
 
-def _results(context: AssetExecutionContext, warehouse: Warehouse, todo: list[tuple[str, str]], reread: bool):
+def _results(warehouse: Warehouse, todo: list[tuple[str, str]], reread: bool, run_id: str, log):
     """Each document's outcome: its result file, else (no extraction step ran for it: raw_tables
     materialised alone, a file changed since the plan) read here and stored."""
     root, fresh = results_root(warehouse), []
     for path, digest in todo:
-        stored = _stored(root, digest, path, context)
+        stored = _stored(root, digest, path, lambda text: log("warning", text))
         # what this run's extraction steps wrote; else, unless reading again, an earlier success
-        if stored and (stored[1]["run_id"] == context.run.run_id or not (reread or stored[0].error)):
+        if stored and (stored[1]["run_id"] == run_id or not (reread or stored[0].error)):
             yield stored[0]
         else:
             fresh.append(path)
-    if fresh:
-        context.log.info(f"{len(fresh)} documents have no extraction result yet: reading them here")
+    if not fresh:
+        return
+    # the readers (OCR, images: a third of a process's memory) only where a document is read
+    from extract.pipeline import extract_files
+
+    log("info", f"{len(fresh)} documents have no extraction result yet: reading them here")
     for doc in extract_files(fresh, jobs=warehouse.extract_jobs, ordered=False):
-        write_result(root, doc, context.run.run_id)
+        write_result(root, doc, run_id)
         yield doc
 
 

@@ -92,12 +92,13 @@ def _skipped_on_postgres(context: AssetExecutionContext, what: str) -> None:
                    "catalogue; written from the published copy, atomically, after every publication.")
 def marts_workbook(context: AssetExecutionContext, warehouse: Warehouse) -> None:
     from ..export import export
+    from ..isolation import run_isolated
 
     if warehouse.on_postgres:
         return _skipped_on_postgres(context, "the workbook")
     target = workbook_path(warehouse)
-    rows = export(warehouse.published_path, xlsx=target)
-    context.add_output_metadata({"path": MetadataValue.path(str(target)),
+    rows, peak = run_isolated(export, warehouse.published_path, target)
+    context.add_output_metadata({"process_peak_mb": peak, "path": MetadataValue.path(str(target)),
                                  "url": MetadataValue.url(target.as_uri()),
                                  "sheets": len(rows), "dagster/row_count": sum(rows.values()),
                                  "rows_per_sheet": MetadataValue.md("\n".join(
@@ -113,11 +114,13 @@ def marts_workbook(context: AssetExecutionContext, warehouse: Warehouse) -> None
 def analyst_report(context: AssetExecutionContext, warehouse: Warehouse) -> None:
     from report.build import build
 
+    from ..isolation import run_isolated
+
     if warehouse.on_postgres:
         return _skipped_on_postgres(context, "the analyst report")
     target = report_path(warehouse)
-    counts = build(warehouse.published_path, target.parent)
-    context.add_output_metadata({"path": MetadataValue.path(str(target)),
+    counts, peak = run_isolated(build, warehouse.published_path, target.parent)
+    context.add_output_metadata({"process_peak_mb": peak, "path": MetadataValue.path(str(target)),
                                  "url": MetadataValue.url(target.as_uri()),
                                  "projects": counts["projects"], "findings": counts["findings"],
                                  "source_pages": counts["pages"]})

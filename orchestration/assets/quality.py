@@ -25,18 +25,14 @@ FACTS = ["fct_funding", "fct_indicator", "fct_score", "fct_spend_plan", "fct_pro
        description="Every failed data-quality contract, one row per offending fact row "
                    "(rule, severity, kind, report, observed, expected).")
 def dq_findings(context: AssetExecutionContext, warehouse: Warehouse) -> None:
-    from expectations.run import docs_path, run_checks, write_findings
+    from expectations.run import check_warehouse, docs_path
 
-    target = warehouse.postgres or Path(warehouse.path)
+    from ..isolation import run_isolated
+
     docs = docs_path(Path(warehouse.path))  # beside the DuckDB file or, on PostgreSQL, the ledger
-    results = run_checks(target, docs)
-    count = write_findings(target, results)
-    by_rule = {}
-    for result in results:
-        for finding in result.findings:
-            by_rule[finding["rule_id"]] = by_rule.get(finding["rule_id"], 0) + 1
+    (count, by_rule), peak = run_isolated(check_warehouse, warehouse.postgres or Path(warehouse.path), docs)
     context.add_output_metadata({"findings": count, "data_docs": MetadataValue.path(str(docs / "index.html")),
-                                 **{f"rule {r}": n for r, n in sorted(by_rule.items())}})
+                                 "process_peak_mb": peak, **{f"rule {r}": n for r, n in by_rule.items()}})
 
 
 def _contracts_check(fact: str):
