@@ -205,10 +205,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
-    cursor = con.execute(sql)
+def _stream(con: duckdb.DuckDBPyConnection, sql: str, params=None):
+    """The rows of ``sql`` as dicts of plain values, fetched a batch at a time."""
+    cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
-    return [{k: _plain(v) for k, v in zip(names, row)} for row in cursor.fetchall()]
+    while batch := cursor.fetchmany(10_000):
+        for row in batch:
+            yield {k: _plain(v) for k, v in zip(names, row)}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    return list(_stream(con, sql))
 
 
 # The detail tables list at most max_listed() of their units a year (a project, a finding, an
@@ -224,26 +231,18 @@ def max_listed() -> int:
     return int(os.environ.get("JIXIAO_REPORT_ROWS", 2000))
 
 
-def _listed(con: duckdb.DuckDBPyConnection, sql: str, unit: str | None, limit: int,
-            keep=None) -> tuple[list[dict[str, Any]], dict[int, int]]:
-    """The rows of the first ``limit`` units (``unit`` column, else each row) of each fiscal year, or
-    those ``keep`` accepts; and the units per year in all. Streamed: only what is listed is held."""
-    cursor = con.execute(sql)
-    names = [d[0] for d in cursor.description]
-    out, units, seen = [], {}, {}
-    while batch := cursor.fetchmany(10_000):
-        for values in batch:
-            row = dict(zip(names, values))
-            if keep is not None:
-                if keep(row):
-                    out.append({k: _plain(v) for k, v in row.items()})
-                continue
-            year, key = row["fiscal_year"], row[unit] if unit else object()
-            if seen.get(year) != key:
-                seen[year] = key
-                units[year] = units.get(year, 0) + 1
-            if units[year] <= limit:
-                out.append({k: _plain(v) for k, v in row.items()})
+def _listed(con: duckdb.DuckDBPyConnection, sql: str, unit: str | None,
+            limit: int) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """The rows of the first ``limit`` units (rows with the same ``unit`` column in a run, else each
+    row) of each fiscal year, and the units per year in all; only what is listed is held."""
+    out, units, last = [], {}, {}
+    for row in _stream(con, sql):
+        year = row["fiscal_year"]
+        if unit is None or last.get(year) != row[unit]:
+            last[year] = row[unit] if unit else None
+            units[year] = units.get(year, 0) + 1
+        if units[year] <= limit:
+            out.append(row)
     return out, units
 
 
@@ -264,7 +263,7 @@ def gather(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, list[dict]], dict[
             data[name], totals[name] = _listed(con, sql, LISTED_UNIT[name], limit)
         elif name == "indicators":  # those of the projects listed
             listed = {r["report_id"] for r in data["scorecards"]}
-            data[name], _ = _listed(con, sql, None, limit, keep=lambda row: row["report_id"] in listed)
+            data[name] = [row for row in _stream(con, sql) if row["report_id"] in listed]
         else:
             data[name] = _rows(con, sql)
     sources = Sources(dict(con.execute(
@@ -272,9 +271,13 @@ def gather(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, list[dict]], dict[
     reports = {r[0]: r[1:] for r in con.execute(
         "SELECT report_id, source_sha256, page_first, page_last FROM raw.reports UNION ALL "
         "SELECT report_id, source_sha256, page_first, page_last FROM raw.department_reports").fetchall()}
+    # the indicator labels of the reports the page links to, not of the whole warehouse
+    linked = {r["report_id"] for r in data["scorecards"] + data["findings"]} | {
+        r["self_evaluation_report_id"] for r in data["target_vs_actual"]}
     labels: dict[str, list[tuple[int, str | None]]] = {}
     for report_id, index, level3 in con.execute(
-            "SELECT report_id, indicator_index, level3 FROM raw.indicators ORDER BY report_id, indicator_index").fetchall():
+            "SELECT report_id, indicator_index, level3 FROM raw.indicators WHERE report_id IN (SELECT unnest(?)) "
+            "ORDER BY report_id, indicator_index", [sorted(r for r in linked if r)]).fetchall():
         labels.setdefault(report_id, []).append((index, level3))
     located: dict[str, dict[Any, Link | None]] = {}
 
