@@ -37,7 +37,7 @@ from synthetic_corpus import planned  # noqa: E402
 
 from extract.document import Document  # noqa: E402
 from extract.pipeline import sha256_of  # noqa: E402
-from extract.results import write_result  # noqa: E402
+from extract.results import reader_version, write_result  # noqa: E402
 
 
 def write_corpus(n: int, inbox: Path, results: Path, seed: int) -> dict:
@@ -95,7 +95,14 @@ def step_seconds(log_text: str) -> dict[str, float]:
 
 def replay(n: int, folder: Path, seed: int) -> dict:
     inbox, results, warehouse = folder / "inbox", folder / "results", folder / "w.duckdb"
-    corpus = write_corpus(n, inbox, results, seed)
+    for built in (warehouse, folder / "published", folder / "dagster", folder / "dq_docs"):  # an earlier --keep's
+        shutil.rmtree(built) if built.is_dir() else built.unlink(missing_ok=True)
+    if any(results.glob(f"*.{reader_version()}.jsonl.gz")):  # --reuse, and the reader is the same
+        corpus = {"documents": sum(1 for _ in inbox.iterdir()), "reports": n, "seconds": 0.0}
+    else:
+        shutil.rmtree(inbox, ignore_errors=True)
+        shutil.rmtree(results, ignore_errors=True)
+        corpus = write_corpus(n, inbox, results, seed)
     log(f"{n} reports: {corpus['documents']} documents replayed from results, written in {corpus['seconds']:.0f} s")
     # as `make run` runs it: a Dagster home (event log on disk), not an ephemeral instance in memory
     home = folder / "dagster"
@@ -157,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--keep", type=Path, help="keep each size's folder in DIR/r<N>/")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reuse", action="store_true", help="with --keep: replay the corpus already in DIR/r<N>/")
     parser.add_argument("--load-only", action="store_true",
                         help="load the records straight into DIR/l<N>/w.duckdb and build up to int_report_units")
     args = parser.parse_args(argv)
@@ -171,8 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     for n in (int(s) for s in args.sizes.split(",")):
         if args.keep:
             folder = args.keep / f"r{n}"
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
+            if not args.reuse:
+                shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
             rows.append(replay(n, folder, args.seed))
         else:
             with tempfile.TemporaryDirectory(prefix=f"jixiao-replay-{n}-") as temp:

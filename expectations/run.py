@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from extract.config import POSTGRES_SCHEMES
+from extract.load import read_only
 
 from .docs import localize
 from .suites import SUITES, Suite
@@ -80,10 +81,13 @@ def run_suite(warehouse: Path | str, suite: Suite | str, context=None) -> SuiteR
     try:
         if on_postgres(warehouse):
             return _run_postgres(str(warehouse), suite, context or _context())
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            frame = _frame(con.sql(suite.query or f"SELECT * FROM marts.{suite.table}"), suite)
-            places = _places(con)
-        return _validate(suite, _placed(suite.prepare(frame), places), context or _context())
+        with read_only(str(warehouse)) as con:
+            places, relation = _places(con), con.sql(suite.query or f"SELECT * FROM marts.{suite.table}")
+            parts = _parts(relation.aggregate("count(*)").fetchone()[0])
+            frames = (_placed(suite.prepare(_frame(part, suite)), places) for part in (
+                [relation] if parts == 1 else
+                (relation.filter(f"hash({suite.chunk_by}) % {parts} = {i}") for i in range(parts))))
+            return _validate(suite, frames, context or _context())
     except Exception as exc:  # the suite could not run: report it, do not stop the run
         finding = {"rule_id": "DQ-RUN", "severity": "HARD", "kind": "extraction",
                    "table_name": suite.table, "report_id": None, "row_key": None, "field": None,
@@ -113,6 +117,13 @@ def check_warehouse(warehouse: Path | str, docs: Path | None = None) -> tuple[in
     for finding in (f for r in results for f in r.findings):
         by_rule[finding["rule_id"]] = by_rule.get(finding["rule_id"], 0) + 1
     return write_findings(warehouse, results), dict(sorted(by_rule.items()))
+
+
+def _parts(rows: int) -> int:
+    """In how many parts a suite's rows are checked: GE's pandas route holds several copies of a
+    frame, so a table larger than ``JIXIAO_DQ_CHUNK_ROWS`` (default 200 000) rows is checked in
+    groups of whole reports (``Suite.chunk_by``), one after the other."""
+    return max(1, -(-rows // int(os.environ.get("JIXIAO_DQ_CHUNK_ROWS", 200_000))))
 
 
 def on_postgres(warehouse: Path | str) -> bool:
@@ -257,9 +268,12 @@ def _run_postgres(url: str, suite: Suite, context) -> SuiteResult:
         if _as_it_stands(suite, [name for name, _ in columns]):
             rows = con.execute(f"SELECT count(*) FROM ({select}) AS checked").fetchone()[0]
             return _validate_sql(suite, url, select, rows, context)
-        frame = _pg_frame(con, select)
         places = _places(con)
-    return _validate(suite, _placed(suite.prepare(frame), places), context)
+        parts = _parts(con.execute(f"SELECT count(*) FROM ({select}) AS checked").fetchone()[0])
+        selects = [select] if parts == 1 else [
+            f"SELECT * FROM ({select}) AS checked WHERE mod(abs(hashtext(CAST({suite.chunk_by} AS text))), {parts}) = {i}"
+            for i in range(parts)]
+        return _validate(suite, (_placed(suite.prepare(_pg_frame(con, part)), places) for part in selects), context)
 
 
 def _pg_select(con: _Building, suite: Suite) -> tuple[str, list[tuple[str, int]]]:
@@ -343,14 +357,18 @@ def _wanted(suite: Suite) -> set[str] | None:
     return {*suite.key, *suite.reads, *(c.column for c in suite.contracts)} if suite.reads else None
 
 
-def _validate(suite: Suite, frame: pd.DataFrame, context) -> SuiteResult:
+def _validate(suite: Suite, frames, context) -> SuiteResult:
+    """The suite on each of ``frames`` (its rows, whole or in parts) in turn."""
     batch = (context.data_sources.add_pandas(suite.label)
              .add_dataframe_asset(suite.label)
              .add_batch_definition_whole_dataframe("all"))
-    places = [c for c in PLACES if c in frame.columns]
-    validation = _definition(suite, batch, context).run(batch_parameters={"dataframe": frame}, result_format={
-        "result_format": "COMPLETE", "unexpected_index_column_names": [*suite.key, *places]})
-    return _outcome(suite, validation, len(frame))
+    definition, result = _definition(suite, batch, context), SuiteResult(suite.table, True, 0)
+    for frame in frames:
+        places = [c for c in PLACES if c in frame.columns]
+        validation = definition.run(batch_parameters={"dataframe": frame}, result_format={
+            "result_format": "COMPLETE", "unexpected_index_column_names": [*suite.key, *places]})
+        _outcome(suite, validation, len(frame), result)
+    return result
 
 
 def _validate_sql(suite: Suite, url: str, select: str, rows: int, context) -> SuiteResult:
@@ -368,7 +386,7 @@ def _validate_sql(suite: Suite, url: str, select: str, rows: int, context) -> Su
     validation = _definition(suite, batch, context).run(result_format={
         "result_format": "COMPLETE", "unexpected_index_column_names": suite.key,
         "partial_unexpected_count": max(rows, 1)})
-    return _outcome(suite, validation, rows)
+    return _outcome(suite, validation, rows, SuiteResult(suite.table, True, 0))
 
 
 def _definition(suite: Suite, batch, context):
@@ -385,13 +403,15 @@ def _definition(suite: Suite, batch, context):
         gx.ValidationDefinition(name=suite.label, data=batch, suite=gx_suite))
 
 
-def _outcome(suite: Suite, validation, rows: int) -> SuiteResult:
-    result = SuiteResult(suite.table, bool(validation.success), rows)
+def _outcome(suite: Suite, validation, rows: int, result: SuiteResult) -> SuiteResult:
+    """``result`` with one validation's rows and findings added."""
+    result.success, result.evaluated_rows = result.success and bool(validation.success), result.evaluated_rows + rows
     for outcome in validation.results:
         contract = suite.contracts[outcome.expectation_config.meta["contract"]]
         if outcome.success:
             continue
-        result.failed_rules.append(contract.rule_id)
+        if contract.rule_id not in result.failed_rules:
+            result.failed_rules.append(contract.rule_id)
         for row in outcome.result.get("unexpected_index_list") or [{}]:
             key = {k: row.get(k) for k in suite.key}
             result.findings.append({

@@ -41,6 +41,9 @@ class Suite:
     # the table's columns ``prepare`` reads; with the key and the contracts' columns, all that is
     # read (an indicator's texts would take most of the memory of the checks); empty: every column
     reads: list[str] = field(default_factory=list)
+    # what groups the rows of one report, so that a large table is checked a group of reports at a
+    # time (expectations/run.py ``_parts``): every ``prepare`` compares rows of one report only
+    chunk_by: str = "report_id"
 
     @property
     def label(self) -> str:
@@ -147,13 +150,27 @@ def _targets(df: pd.DataFrame) -> pd.DataFrame:
         lambda codes: len({"OUT", "BEN", "SAT"} - {"OUT" if c == "COST" else c for c in codes}))
     benefit = df[df["level1_code"] == "BEN"].groupby("report_id")["target_comparator"].agg(
         lambda comparators: float(bool(len(comparators)) and set(comparators) <= {"qual", "text", "na"}))
-    # TT-06: one cost value (per month, quarter …) on projects with different budgets
-    cost_key = df["target_annual_yuan"].where(cost).astype("string") + "|" + df["target_value"].astype("string")
-    budgets = df.assign(key=cost_key).dropna(subset=["key"]).groupby("key")["budget_total_yuan"].nunique()
-    df["shared_cost_value"] = (cost_key.map(budgets) > 1).astype(float).where(cost_key.notna())
+    # TT-06 (across reports: counted in TARGETS)
+    df["shared_cost_value"] = (df["cost_value_budgets"] > 1).astype(float).where(df["cost_value_budgets"].notna())
     df["level1_missing"] = df["report_id"].map(present).where(first)
     df["benefit_only_qualitative"] = df["report_id"].map(benefit).fillna(0).where(first)
     return df
+
+
+# The target tables' indicators; TT-06 compares reports: for a cost target, how many different
+# budgets carry the same value (per month, quarter … and its annual figure). In SQL, so that the
+# rows can be checked a group of reports at a time.
+TARGETS = """
+WITH keyed AS (
+    SELECT *, CASE WHEN is_cost THEN CAST(target_annual_yuan AS VARCHAR) || '|' || CAST(target_value AS VARCHAR)
+              END AS cost_value
+    FROM marts.fct_target_indicator
+)
+SELECT keyed.*, budgets.cost_value_budgets
+FROM keyed
+LEFT JOIN (SELECT cost_value, count(DISTINCT budget_total_yuan) AS cost_value_budgets
+           FROM keyed WHERE cost_value IS NOT NULL GROUP BY cost_value) AS budgets USING (cost_value)
+"""
 
 
 # X-02: a project's 年初预算数 in its self-evaluation against the 预算数 approved in its target table
@@ -393,15 +410,16 @@ SUITES = [
         Contract("TT-10", "WARN", "document", "deadline_year_minus_fiscal_year",
                  "时效指标的截止年份不是预算年度", "a deadline falls outside the budget year",
                  BETWEEN, {"min_value": 0, "max_value": 0}),
-    ], reads=["is_cost", "target_annual_yuan", "budget_total_yuan", "target_comparator", "target_value",
-        "target_unit_family", "target_deadline", "fiscal_year", "level1_code"]),
+    ], query=TARGETS, reads=["is_cost", "target_annual_yuan", "budget_total_yuan", "target_comparator",
+        "target_value", "target_unit_family", "target_deadline", "fiscal_year", "level1_code", "cost_value_budgets"]),
     Suite("mart_target_vs_actual", ["report_id", "row"], _target_changes, [
         Contract("X-01", "WARN", "document", "approved_target_kept",
                  "自评指标与预算批复的绩效目标不一致（增删或改变指标值）",
                  "the self-evaluation adds, drops or changes an indicator approved with the budget",
                  BETWEEN, {"min_value": 1}),
     ], reads=["self_evaluation_report_id", "target_report_id", "target_indicator_index",
-        "self_evaluation_indicator_index", "match_status", "is_target_changed"]),
+        "self_evaluation_indicator_index", "match_status", "is_target_changed"],
+        chunk_by="coalesce(self_evaluation_report_id, target_report_id)"),
     Suite("fct_funding", ["report_id"], lambda df: df, [
         Contract("X-02", "WARN", "document", "initial_minus_approved",
                  "自评表年初预算数不等于绩效目标表预算数",

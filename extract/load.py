@@ -205,11 +205,21 @@ COMPLETE_DESPITE = re.compile(r"number out of range, stored as NULL: |label .* h
 
 
 def connect(path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(str(path))
+    con = limited(duckdb.connect(str(path)))
+    con.execute(DDL)
+    return con
+
+
+def read_only(path) -> duckdb.DuckDBPyConnection:
+    """A reader's connection, its memory limited as the writer's."""
+    return limited(duckdb.connect(str(path), read_only=True))
+
+
+def limited(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     # DuckDB's default cache is 80 % of RAM, kept for as long as the connection: in the run process
     # it grew with the warehouse. Past the limit, blocks are evicted (or spilled beside the file).
+    # (SET, not a connect option: a second connection to the file with other options is refused.)
     con.execute(f"SET memory_limit = '{int(os.environ.get('JIXIAO_DUCKDB_MEMORY_MB', 256))}MB'")
-    con.execute(DDL)
     return con
 
 

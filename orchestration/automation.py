@@ -12,13 +12,14 @@ run reads only what changed. Neither starts a run while another warehouse run is
 import hashlib
 from pathlib import Path
 
-import duckdb
 from dagster import (AssetSelection, DagsterInstance, DagsterRunStatus, DefaultScheduleStatus,
                      DefaultSensorStatus, RunFailureSensorContext, RunRequest, RunsFilter,
                      ScheduleEvaluationContext, SensorEvaluationContext, SkipReason, define_asset_job,
                      run_failure_sensor, schedule, sensor)
 
 from extract.document import path_text
+
+from extract.load import read_only
 
 from .assets.ingest import documents_partitions
 from .resources import Warehouse
@@ -50,7 +51,7 @@ def _published_in_inbox(warehouse: Warehouse) -> list[str]:
     """Keys of the documents the published copy still lists as in the inbox (it never has a writer)."""
     if not warehouse.published_path.exists():
         return []
-    with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
+    with read_only(str(warehouse.published_path)) as con:
         files = [Path(f) for (f,) in con.execute("SELECT source_file FROM raw.documents WHERE in_inbox").fetchall()]
     inbox = path_text(warehouse.inbox)
     return [f.relative_to(inbox).as_posix() for f in files if f.is_relative_to(inbox)]

@@ -9,8 +9,9 @@ from .automation import inbox_sensor, nightly_schedule, run_failure_alert, wareh
 from .resources import dbt_resource, warehouse_resource
 
 
-def build_defs() -> Definitions:
-    """The definitions with resources read from the environment as it is now."""
+def build_defs(executor_def: ExecutorDefinition | None = None) -> Definitions:
+    """The definitions with resources read from the environment as it is now; with ``executor_def``
+    instead of ``executor()`` (``jixiao run``: every step in its process)."""
     return Definitions(
         assets=load_assets_from_modules([ingest, warehouse, quality, publish]),
         asset_checks=[*quality.dq_checks, quality.extraction_complete],
@@ -18,7 +19,7 @@ def build_defs() -> Definitions:
         schedules=[nightly_schedule],
         sensors=[inbox_sensor, run_failure_alert],
         resources={"warehouse": warehouse_resource(), "dbt": dbt_resource()},
-        executor=executor(),
+        executor=executor_def or executor(),
     )
 
 

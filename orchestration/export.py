@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 
 from extract.config import ROOT, published_path, warehouse_path, warehouse_url
+from extract.load import read_only
 
 EXPOSURE = "exposure.jixiao.marts_workbook"
 MANIFEST = ROOT / "dbt_project" / "target" / "manifest.json"
@@ -191,7 +192,7 @@ def export(warehouse: Path, xlsx: Path | None = None, csv: Path | None = None, p
            manifest: Mapping[str, Any] | None = None) -> dict[str, int]:
     """Write the marts of ``warehouse`` (opened read-only) where asked; returns rows per table."""
     manifest = manifest if manifest is not None else load_manifest()
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with read_only(str(warehouse)) as con:
         tables = catalogue(con, manifest)
         rows = {t.name: con.execute(f"SELECT count(*) FROM {t.relation}").fetchone()[0] for t in tables}
         if xlsx:

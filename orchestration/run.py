@@ -32,7 +32,6 @@ def main(argv: list[str] | None = None) -> int:
     from dagster import DagsterInstance
 
     from .automation import all_documents, sync_partitions
-    from .definitions import build_defs
     from .resources import DBT_PROJECT_DIR, warehouse_resource
 
     warehouse = warehouse_resource()
@@ -45,17 +44,36 @@ def main(argv: list[str] | None = None) -> int:
         if not keys:
             print(f"The inbox {warehouse.inbox} holds no PDF or DOCX document: nothing to do.", file=sys.stderr)
             return 0
-        result = build_defs().resolve_job_def("warehouse_job").execute_in_process(
-            instance=instance, raise_on_error=False, tags=all_documents(keys),
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-    _clean_dbt_runs(DBT_PROJECT_DIR / "target", result.run_id)
-    if not result.success:
-        for event in result.all_events:
-            if event.is_failure:
-                print(f"FAILED {event.step_key}: {event.message}", file=sys.stderr)
+        run_id, failures = execute(instance, all_documents(keys))
+    _clean_dbt_runs(DBT_PROJECT_DIR / "target", run_id)
+    if failures:
+        print("\n".join(failures), file=sys.stderr)
         return 1
-    print(summary(Path(warehouse.path), warehouse.published_path, result.run_id, warehouse.postgres))
+    from .isolation import run_isolated
+
+    # the summary's queries run on the whole published warehouse: not in this long-lived process
+    print(run_isolated(summary, Path(warehouse.path), warehouse.published_path, run_id, warehouse.postgres)[0])
     return 0
+
+
+def execute(instance, tags: dict[str, str]) -> tuple[str, list[str]]:
+    """The warehouse job in this process, one step after another, as ``execute_in_process`` runs it,
+    but without keeping its events: a run over N documents records 11 N partition materializations,
+    which ``execute_in_process`` holds in its result until the run ends (memory linear in the
+    inbox). (run id, its failures, one line each; none when it succeeded)."""
+    from dagster import DagsterRunStatus, in_process_executor
+    from dagster._core.definitions.job_base import InMemoryJob
+    from dagster._core.execution.api import execute_run_iterator
+
+    from .definitions import build_defs
+
+    job = build_defs(in_process_executor).resolve_job_def("warehouse_job")
+    run = instance.create_run_for_job(job_def=job, tags={**job.run_tags, **tags}, run_config={
+        "loggers": {"console": {"config": {"log_level": "INFO"}}}})
+    failures = [f"FAILED {event.step_key}: {event.message}"
+                for event in execute_run_iterator(InMemoryJob(job), run, instance) if event.is_failure]
+    status = instance.get_run_by_id(run.run_id).status
+    return run.run_id, failures or ([] if status == DagsterRunStatus.SUCCESS else [f"FAILED: the run {status.value}"])
 
 
 def _unreachable(url: str) -> str | None:
@@ -87,11 +105,11 @@ def _clean_dbt_runs(target: Path, run_id: str) -> None:
 def summary(warehouse: Path, published: Path, run_id: str, postgres: str = "") -> str:
     """What this run did (from the warehouse it wrote), then what analysts now read (the published
     copy, or the published schemas on PostgreSQL when ``postgres`` is its URL)."""
-    import duckdb
+    from extract.load import read_only
 
     from .postgres import redacted
 
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with read_only(str(warehouse)) as con:
         run = con.execute("SELECT * FROM raw.ingestion_runs WHERE run_id = ?", [run_id]).fetchone()
         names = [d[0] for d in con.description]
     run = dict(zip(names, run))
@@ -146,9 +164,9 @@ def summary(warehouse: Path, published: Path, run_id: str, postgres: str = "") -
 def _published(published: Path, postgres: str):
     """A connection to what readers see, whose ``execute(sql)`` returns a cursor (DuckDB's or psycopg2's)."""
     if not postgres:
-        import duckdb
+        from extract.load import read_only
 
-        with duckdb.connect(str(published), read_only=True) as con:
+        with read_only(str(published)) as con:
             yield con
         return
     from .postgres import connect

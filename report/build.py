@@ -33,6 +33,8 @@ from typing import Any
 
 import duckdb
 
+from extract.load import read_only
+
 from .sources import Link, Sources
 
 HERE = Path(__file__).resolve().parent
@@ -457,7 +459,7 @@ def build(warehouse: Path, out: Path, lang: str = "zh") -> dict[str, int]:
         raise ValueError(f"lang must be one of {LANGS}")
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+    with read_only(str(warehouse)) as con:
         data, totals, sources = gather(con)
         provenance = _provenance(con, warehouse)
     for name in ASSETS:

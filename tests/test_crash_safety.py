@@ -20,13 +20,6 @@ from conftest import mart_hashes
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# `jixiao run` with one function replaced so that the process kills itself at an exact point.
-KILL_INSIDE = """
-import os, signal, sys
-{patch}
-from orchestration.run import main
-sys.exit(main(sys.argv[1:]))
-"""
 # inside the transaction that loads the self-evaluation document: its rows written, not committed.
 # The writer is a process of its own (orchestration/isolation.py): this is its sitecustomize, and it
 # kills the whole run (the process group), as the machine would.
@@ -44,22 +37,24 @@ if load is not None:
             os.killpg(os.getpgid(0), signal.SIGKILL)
     load._insert = _insert
 """
-# half of the published copy written
+# half of the published copy written, in the step's own process (a sitecustomize too): the whole run killed
 DURING_PUBLISH = """
-import shutil
+import os, shutil, signal
+copy = shutil.copyfileobj
 def copyfileobj(src, dst, length=0):
+    if not str(getattr(dst, "name", "")).endswith(".tmp"):  # another copy than the published one
+        return copy(src, dst, length) if length else copy(src, dst)
     dst.write(src.read(1 << 20)); dst.flush()
-    os.kill(os.getpid(), signal.SIGKILL)
+    os.killpg(os.getpgid(0), signal.SIGKILL)
 shutil.copyfileobj = copyfileobj
 """
 
 
-def jixiao_run(inbox: Path, warehouse: Path, patch: str = "", kill_on: str | None = None, site: str = "") -> int:
+def jixiao_run(inbox: Path, warehouse: Path, kill_on: str | None = None, site: str = "") -> int:
     """`jixiao run` in its own process group; SIGKILL to the group when a log line matches ``kill_on``.
-    ``patch``: code run first in the run process; ``site``: in every Python process of the run (the
-    step processes too), as their sitecustomize."""
-    command = [sys.executable, "-c", KILL_INSIDE.format(patch=patch), "--inbox", str(inbox),
-               "--warehouse", str(warehouse)]
+    ``site``: code run first in every Python process of the run (the step processes too), as their
+    sitecustomize, to kill the run at an exact point."""
+    command = [sys.executable, "-m", "extract.cli", "run", "--inbox", str(inbox), "--warehouse", str(warehouse)]
     env = {**os.environ, "JIXIAO_EXTRACT_JOBS": "1"}
     if site:
         folder = inbox.parent / "site"
@@ -76,7 +71,7 @@ def jixiao_run(inbox: Path, warehouse: Path, patch: str = "", kill_on: str | Non
             break
     process.stderr.close()
     code = process.wait()
-    if patch or kill_on or site:
+    if kill_on or site:
         assert code == -signal.SIGKILL, "".join(log[-20:])
         wait_until_gone(process.pid)  # the workers and dbt, killed with it, hold no lock any more
     else:
@@ -132,7 +127,7 @@ def test_killed_runs_leave_nothing_half_written(built, tmp_path):
         "during extraction": dict(kill_on=r"reading 1 of 3 documents"),
         "during the raw load": dict(site=DURING_LOAD),
         "during dbt": dict(kill_on=r"\b60 of \d+ (START|OK|PASS)"),
-        "while publishing": dict(patch=DURING_PUBLISH),
+        "while publishing": dict(site=DURING_PUBLISH),
     }
     for name, how in crashes.items():
         jixiao_run(inbox, warehouse, **how)

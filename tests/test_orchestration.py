@@ -93,6 +93,9 @@ def test_a_raw_partition_shows_its_own_rows(tmp_path):
     assert own[("raw/spend_plan", "targets_yanshanlu_2024.pdf")] > 0
     # the whole table's count is there too, under its own name
     assert rows[("raw/reports", "targets_yanshanlu_2024.pdf")]["table_rows"].value == 55
+    # the run's summary once, on raw.documents, not copied onto every table's partitions
+    assert rows[("raw/documents", "targets_yanshanlu_2024.pdf")]["documents_seen"].value == 2
+    assert "documents_seen" not in rows[("raw/reports", "targets_yanshanlu_2024.pdf")]
 
 
 def test_inbox_sensor_fires_on_change_only(tmp_path):

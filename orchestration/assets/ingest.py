@@ -22,7 +22,8 @@ from dagster import (AssetExecutionContext, AssetSpec, BackfillPolicy, Config, D
 from extract import EXTRACTOR_VERSION
 from extract.config import ROOT
 from extract.document import Document, path_text, sha256_of
-from extract.load import LOADER_VERSION, connect, load_document, loaded_documents, raw_state, sync_inbox
+from extract.load import (LOADER_VERSION, connect, load_document, loaded_documents, raw_state, read_only,
+                          sync_inbox)
 from extract.results import read_result, write_result
 from extract.values import NORMALISER_VERSION
 
@@ -69,7 +70,7 @@ def published_state(warehouse: Warehouse) -> tuple[str, str] | None:
         return on_postgres(warehouse.postgres)
     if not warehouse.published_path.exists():
         return None
-    with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
+    with read_only(str(warehouse.published_path)) as con:
         return con.execute("SELECT raw_state, build_version FROM raw.ingestion_runs WHERE outcome = 'published' "
                            "ORDER BY finished_at DESC LIMIT 1").fetchone()
 
@@ -100,6 +101,13 @@ class Plan:
             seen.add(digest)
 
 
+def documents_to_read(fields: dict, partition_keys: list[str], reread: bool) -> list[tuple[str, str]]:
+    """``Plan.todo``, in its own process (``plan_extraction``): the run process opens no DuckDB file."""
+    warehouse = Warehouse(**fields)
+    with connect(warehouse.path) as con:
+        return Plan(con, warehouse, partition_keys, reread).todo
+
+
 def results_root(warehouse: Warehouse) -> str:
     """Where extraction results go: JIXIAO_RESULTS, else ``results/`` beside the warehouse file."""
     return warehouse.results or str(Path(warehouse.path).parent / "results")
@@ -121,8 +129,9 @@ def _reread(context: OpExecutionContext) -> bool:
 def plan_extraction(context: OpExecutionContext, warehouse: Warehouse):
     """The documents to read, in chunks of ``chunk_size()``; always one chunk, even empty, so that
     the writer step after the fan-in runs (it also records the run and marks removed documents)."""
-    with connect(warehouse.path) as con:
-        todo = Plan(con, warehouse, context.partition_keys, _reread(context)).todo
+    from ..isolation import run_isolated
+
+    todo, _ = run_isolated(documents_to_read, settings(warehouse), list(context.partition_keys), _reread(context))
     size = chunk_size() or len(todo) or 1
     context.log.info(f"{len(todo)} documents to read, {size} a step")
     for index, start in enumerate(range(0, max(len(todo), 1), size)):
@@ -134,13 +143,15 @@ def extract_documents(context: OpExecutionContext, warehouse: Warehouse, documen
     """Read one chunk of documents into result files, each in a worker process with time and memory
     limits (extract/pipeline.py). A result already stored for the same content and reader is reused,
     unless the run reads again (reread), or it was an error (may be the machine's: tried again)."""
-    from extract.pipeline import extract_files
-
     root, reread, fresh = results_root(warehouse), _reread(context), []
     for path, digest in documents:
         stored = None if reread else _stored(root, digest, path, context.log.warning)
         if stored is None or stored[0].error:
             fresh.append(path)
+    if not fresh:  # the readers (OCR, images: a third of a process's memory) only where a document is read
+        return {"read": 0, "reused": len(documents)}
+    from extract.pipeline import extract_files
+
     for doc in extract_files(fresh, jobs=warehouse.extract_jobs, ordered=False):
         write_result(root, doc, context.run_id)
         context.log.info(f"{doc.file}: " + (f"REJECTED {doc.error}" if doc.error else f"{len(doc.records)} reports"))
@@ -183,25 +194,40 @@ def _stored(root: str, digest: str, path: str, warn) -> tuple[Document, dict] | 
 def raw_tables(context: AssetExecutionContext, config: IngestConfig, warehouse: Warehouse):
     from ..isolation import run_isolated
 
-    fields = {name: getattr(warehouse, name) for name in Warehouse.model_fields}
-    loaded, peak = run_isolated(load_results, fields, list(context.partition_keys), config.reread, context.run.run_id,
-                                log=lambda level, text: getattr(context.log, level)(text))
+    loaded, peak = run_isolated(load_results, settings(warehouse), list(context.partition_keys), config.reread,
+                                context.run.run_id, log=lambda level, text: getattr(context.log, level)(text))
     run, changed, names, own_rows = loaded["run"], loaded["changed"], loaded["names"], loaded["own_rows"]
     rows, rejected_now, quarantined_now = loaded["rows"], loaded["rejected"], loaded["quarantined"]
     context.instance.add_run_tags(context.run.run_id, {f"jixiao/{k}": str(v) for k, v in run.items()})
     if not changed:
         context.log.info("nothing changed since the published warehouse: models, checks and publication skipped")
         return
-    metadata = {**run, "process_peak_mb": peak, "rejected": MetadataValue.md(
-        "\n".join(f"- `{f}`: {r} (attempts {a})" for f, r, a in rejected_now) or "none"),
-        "quarantined": MetadataValue.md(
-            "\n".join(f"- `{f}`: {r.splitlines()[0]}" for f, r in quarantined_now) or "none")}
+    # Dagster copies a ranged output's metadata onto each partition's materialization (11 per
+    # document): the run's summary and its lists go on raw.documents alone, the lists capped.
+    summary = {**run, "process_peak_mb": peak,
+               "rejected": _listed([f"`{f}`: {r} (attempts {a})" for f, r, a in rejected_now], "raw.rejected_documents"),
+               "quarantined": _listed([f"`{f}`: {r.splitlines()[0]}" for f, r in quarantined_now],
+                                      "marts.quarantined_documents")}
     for table in RAW_TABLES:
         # each document's partition shows its own rows; the whole table's count is table_rows
         for key in context.partition_keys:
             context.add_asset_metadata({"dagster/row_count": own_rows[table].get(names.get(key, key), 0)},
                                        asset_key=["raw", table], partition_key=key)
-        yield MaterializeResult(asset_key=["raw", table], metadata={"table_rows": rows[table], **metadata})
+        yield MaterializeResult(asset_key=["raw", table], metadata={
+            "table_rows": rows[table], **(summary if table == "documents" else {})})
+
+
+LISTED = 20  # documents named in a materialization's metadata; the table holds them all
+
+
+def _listed(lines: list[str], table: str) -> MetadataValue:
+    more = f"\n- … {len(lines) - LISTED} more: {table}" if len(lines) > LISTED else ""
+    return MetadataValue.md("\n".join(f"- {line}" for line in lines[:LISTED]) + more if lines else "none")
+
+
+def settings(warehouse: Warehouse) -> dict:
+    """The resource's fields, to build it again in a step's own process (``run_isolated``)."""
+    return {name: getattr(warehouse, name) for name in Warehouse.model_fields}
 
 
 def load_results(fields: dict, partition_keys: list[str], reread: bool, run_id: str, log) -> dict:

@@ -19,7 +19,7 @@ from dagster import AssetExecutionContext, AssetKey, MetadataValue, asset
 from extract.load import connect, raw_state
 
 from ..resources import Warehouse
-from .ingest import OWNERS, WAREHOUSE_POOL, build_version
+from .ingest import OWNERS, WAREHOUSE_POOL, build_version, settings
 
 
 @asset(key=["published_warehouse"], group_name="publish", pool=WAREHOUSE_POOL,
@@ -29,31 +29,39 @@ from .ingest import OWNERS, WAREHOUSE_POOL, build_version
                    "(JIXIAO_PUBLISHED), replaced atomically after a successful build and checks; on "
                    "PostgreSQL the schemas raw, staging and marts, swapped in by one transaction.")
 def published_warehouse(context: AssetExecutionContext, warehouse: Warehouse) -> None:
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    from ..isolation import run_isolated
+
+    # in its own process: opening and checkpointing the whole warehouse is not for the run process
+    (findings_open, findings_new), _ = run_isolated(publish_build, settings(warehouse), context.run.run_id)
+    context.instance.add_run_tags(context.run.run_id, {"jixiao/findings_open": str(findings_open),
+                                                   "jixiao/findings_new": str(findings_new)})
+    context.add_output_metadata({**published_location(warehouse),
+                                 "findings_open": findings_open, "findings_new": findings_new})
+
+
+def publish_build(fields: dict, run_id: str) -> tuple[int, int]:
+    """Record the run's findings in raw.ingestion_runs and publish the build: (open findings, new)."""
+    warehouse, now = Warehouse(**fields), datetime.now(timezone.utc).replace(tzinfo=None)
     with connect(warehouse.path) as con:
-        started = con.execute("SELECT started_at FROM raw.ingestion_runs WHERE run_id = ?",
-                              [context.run.run_id]).fetchone()
+        started = con.execute("SELECT started_at FROM raw.ingestion_runs WHERE run_id = ?", [run_id]).fetchone()
         if started is None:  # models rebuilt without an ingest step (e.g. from the UI)
             con.execute("INSERT INTO raw.ingestion_runs (run_id, started_at, raw_state, build_version, outcome) "
-                        "VALUES (?, ?, ?, ?, 'loaded')", [context.run.run_id, now, raw_state(con), build_version()])
+                        "VALUES (?, ?, ?, ?, 'loaded')", [run_id, now, raw_state(con), build_version()])
         findings_open, findings_new = _findings(con, warehouse, started[0] if started else now)
         con.execute("UPDATE raw.ingestion_runs SET outcome = 'publishing', finished_at = ?, findings_open = ?, "
-                    "findings_new = ? WHERE run_id = ?", [now, findings_open, findings_new, context.run.run_id])
+                    "findings_new = ? WHERE run_id = ?", [now, findings_open, findings_new, run_id])
         con.execute("CHECKPOINT")  # everything in the file itself, nothing left in the write-ahead log
         if warehouse.on_postgres:
             from ..postgres import connect as pg_connect
             from ..postgres import publish as pg_publish
 
             with pg_connect(warehouse.postgres) as pg:
-                pg_publish(pg, con, context.run.run_id)
+                pg_publish(pg, con, run_id)
     if not warehouse.on_postgres:
-        publish(Path(warehouse.path), warehouse.published_path, context.run.run_id)
+        publish(Path(warehouse.path), warehouse.published_path, run_id)
     with connect(warehouse.path) as con:  # only now: a run killed while publishing never says published
-        _mark_published(con, context.run.run_id)
-    context.instance.add_run_tags(context.run.run_id, {"jixiao/findings_open": str(findings_open),
-                                                   "jixiao/findings_new": str(findings_new)})
-    context.add_output_metadata({**published_location(warehouse),
-                                 "findings_open": findings_open, "findings_new": findings_new})
+        _mark_published(con, run_id)
+    return findings_open, findings_new
 
 
 def _findings(ledger, warehouse: Warehouse, since: datetime) -> tuple[int, int]:

@@ -7,9 +7,10 @@ the ledger of what was read (``raw.documents``) stays the writer's DuckDB file (
 
 from pathlib import Path
 
-import duckdb
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetExecutionContext, AssetKey,
                      MetadataValue, asset, asset_check)
+
+from extract.load import read_only
 
 from ..resources import Warehouse
 from .ingest import OWNERS, WAREHOUSE_POOL
@@ -63,7 +64,7 @@ OPEN_FINDINGS = ("SELECT rule_id, severity, kind, count(*) FROM {table} WHERE ta
 def _open_findings(warehouse: Warehouse, fact: str) -> list[tuple]:
     """(rule, severity, kind, count) of the open findings on ``fact``."""
     if not warehouse.on_postgres:
-        with duckdb.connect(warehouse.path, read_only=True) as con:
+        with read_only(warehouse.path) as con:
             return con.execute(OPEN_FINDINGS.format(table="marts.dq_findings", param="?"), [fact]).fetchall()
     from ..postgres import connect
 
@@ -84,9 +85,11 @@ def _open_findings(warehouse: Warehouse, fact: str) -> list[tuple]:
                    "JIXIAO_ALERT_URLS (Apprise); a failing channel is retried next run, never fails it.")
 def dq_alerts(context: AssetExecutionContext, warehouse: Warehouse) -> None:
     from ..alerts import send_alerts
+    from ..isolation import run_isolated
 
-    outcome = send_alerts(Path(warehouse.path), readers=warehouse.published_path, postgres=warehouse.postgres)
-    context.add_output_metadata({"channels": len(outcome), **outcome})
+    # each channel's items are every open finding not yet sent to it: not for the run process
+    outcome, peak = run_isolated(send_alerts, Path(warehouse.path), None, warehouse.published_path, warehouse.postgres)
+    context.add_output_metadata({"channels": len(outcome), "process_peak_mb": peak, **outcome})
 
 
 # Documents the reader used to read completely and now does not: the reader regressed. Same content
@@ -109,7 +112,7 @@ ORDER BY source_file
                          "accept a document the new reader reads differently, read it again "
                          "(reread: true on its partition): its previous load is then the new reader's.")
 def extraction_complete(warehouse: Warehouse) -> AssetCheckResult:
-    with duckdb.connect(warehouse.path, read_only=True) as con:
+    with read_only(warehouse.path) as con:
         regressions = con.execute(READER_REGRESSIONS).fetchall()
         quarantined = con.execute("SELECT count(*) FROM raw.documents WHERE status = 'ok' "
                                   "AND quarantine_reason IS NOT NULL AND in_inbox").fetchone()[0]

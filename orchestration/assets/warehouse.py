@@ -10,10 +10,11 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-import duckdb
 from dagster import (AssetExecutionContext, AssetKey, AssetMaterialization, MetadataValue, Output, TableColumn,
                      TableRecord, TableSchema)
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from extract.load import read_only
 
 from ..resources import Warehouse, dbt_project, ensure_dbt_manifest
 from .ingest import OWNERS, WAREHOUSE_POOL
@@ -131,7 +132,7 @@ def _reader(warehouse: Warehouse):
     """``query(sql) → ([(column, type)], rows)`` on the warehouse dbt just built: the DuckDB file, or
     the ``*_build`` schemas on PostgreSQL."""
     if not warehouse.on_postgres:
-        with duckdb.connect(warehouse.path, read_only=True) as con:
+        with read_only(warehouse.path) as con:
             def query(sql):
                 cursor = con.execute(sql)
                 return [(d[0], str(d[1])) for d in cursor.description], cursor.fetchall()
