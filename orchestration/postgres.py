@@ -15,6 +15,7 @@ import os
 import time
 import re
 from datetime import date, datetime
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import duckdb
@@ -228,6 +229,52 @@ def _grant_readers(cur) -> None:
 def _schema_exists(cur, schema: str) -> bool:
     cur.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s", [schema])
     return cur.fetchone()[0] > 0
+
+
+# PostgreSQL's types (format_type) as DuckDB's in the published copy; any other type as text. A
+# numeric without its precision (a sum of amounts) keeps its digits as a decimal, not as a double.
+DUCKDB_TYPES = {"smallint": "SMALLINT", "integer": "INTEGER", "bigint": "BIGINT", "boolean": "BOOLEAN",
+                "real": "FLOAT", "double precision": "DOUBLE", "numeric": "DECIMAL(38,10)", "date": "DATE",
+                "timestamp without time zone": "TIMESTAMP", "timestamp with time zone": "TIMESTAMPTZ"}
+
+
+def copy_marts(url: str, con: duckdb.DuckDBPyConnection, scratch: Path) -> dict[str, int]:
+    """The published ``marts`` schema (tables and views, as tables) into the DuckDB copy ``con``,
+    which the workbook and the report read: each relation through a CSV file in ``scratch``, one at a
+    time. Returns rows per relation."""
+    copied = {}
+    with connect(url) as pg, pg, pg.cursor() as cur:
+        cur.execute("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute AS a "
+                    "JOIN pg_class AS c ON c.oid = a.attrelid JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = 'marts' AND c.relkind IN ('r', 'v', 'm', 'p') AND a.attnum > 0 "
+                    "AND NOT a.attisdropped ORDER BY c.relname, a.attnum")
+        relations: dict[str, list[tuple[str, str]]] = {}
+        for relation, column, kind in cur.fetchall():
+            relations.setdefault(relation, []).append((column, kind))
+        con.execute("DROP SCHEMA IF EXISTS marts CASCADE")
+        con.execute("CREATE SCHEMA marts")
+        for relation, columns in relations.items():
+            con.execute(f'CREATE TABLE marts."{relation}" ('
+                        + ", ".join(f'"{name}" {_duckdb_type(kind)}' for name, kind in columns) + ")")
+            csv = scratch / f".{relation}.{os.getpid()}.csv"
+            try:
+                with open(csv, "w", encoding="utf-8") as out:
+                    cur.copy_expert(f'COPY (SELECT * FROM marts."{relation}") TO STDOUT WITH (FORMAT csv)', out)
+                # PostgreSQL's CSV: NULL an empty field, an empty text a quoted one ("")
+                con.execute(f"COPY marts.\"{relation}\" FROM '{str(csv).replace(chr(39), chr(39) * 2)}' "
+                            "(FORMAT csv, HEADER false, DELIM ',', QUOTE '\"', ESCAPE '\"', AUTO_DETECT false, "
+                            "allow_quoted_nulls false)")
+            finally:
+                csv.unlink(missing_ok=True)
+            copied[relation] = con.execute(f'SELECT count(*) FROM marts."{relation}"').fetchone()[0]
+    return copied
+
+
+def _duckdb_type(kind: str) -> str:
+    decimal = re.fullmatch(r"numeric\((\d+),(\d+)\)", kind)
+    if decimal and int(decimal[1]) <= 38:
+        return f"DECIMAL({decimal[1]},{decimal[2]})"
+    return DUCKDB_TYPES.get(kind, "VARCHAR")
 
 
 def published_state(url: str) -> tuple[str, str] | None:

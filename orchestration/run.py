@@ -142,10 +142,10 @@ def summary(warehouse: Path, published: Path, run_id: str, postgres: str = "") -
                f"{run['findings_open']} open findings ({run['findings_new']} new); published"),
            *([f"Ledger (writer, what was read): {warehouse}",
               f"Published warehouse (open this one): {redacted(postgres)} (schemas raw, staging, marts)",
-              "Workbook and report: not written from PostgreSQL (they read a DuckDB file)"] if postgres else
-             [f"Warehouse (writer): {warehouse}", f"Published copy (open this one): {published}",
-              f"Workbook (Excel, every mart): {published.with_suffix('.xlsx')}",
-              f"Report (HTML, open in a browser): {published.parent / 'report' / 'index.html'}"]), "",
+              f"Its copy for the files below (DuckDB, raw and marts): {published}"] if postgres else
+             [f"Warehouse (writer): {warehouse}", f"Published copy (open this one): {published}"]),
+           f"Workbook (Excel, every mart): {published.with_suffix('.xlsx')}",
+           f"Report (HTML, open in a browser): {published.parent / 'report' / 'index.html'}", "",
            "Documents: " + ", ".join(f"{n} {s}" for s, n in docs)
            + (f" ({len(quarantined)} read incompletely: quarantined, left out of the marts)" if quarantined else "")]
     out += [f"  ERROR {f}: {e} (attempts {a})" for f, e, a in failed]

@@ -100,8 +100,12 @@ def test_warehouse_on_postgres(built, pg_url, tmp_path):
         acur.execute("SELECT count(*) FROM marts.mart_office_year JOIN marts.dim_office USING (office_key)")
         assert acur.fetchone()[0] > 0
 
-    # every mart equal to the DuckDB warehouse's, row for row
-    with duckdb.connect(str(duckdb_warehouse), read_only=True) as source:
+    # every mart equal to the DuckDB warehouse's, row for row; and so in the DuckDB copy of the
+    # published schemas that the workbook and the report are written from
+    copy = Path(next(line for line in out.splitlines() if line.startswith("Its copy for the files")).split(": ")[1])
+    assert copy.with_suffix(".xlsx").stat().st_size > 0 and (copy.parent / "report" / "index.html").exists()
+    with duckdb.connect(str(duckdb_warehouse), read_only=True) as source, \
+            duckdb.connect(str(copy), read_only=True) as files:
         marts = [t for (t,) in source.execute("SELECT table_name FROM information_schema.tables "
                                               "WHERE table_schema = 'marts' ORDER BY 1").fetchall()]
         assert {"mart_office_year", "dq_findings", "mart_dq_office_year", "quarantined_documents"} <= set(marts)
@@ -111,6 +115,7 @@ def test_warehouse_on_postgres(built, pg_url, tmp_path):
             on_postgres = normalised(inbox_named(cur.fetchall(), inbox))
             assert on_postgres == normalised(inbox_named(source.execute(select).fetchall(), built_inbox)), table
             assert on_postgres or table not in ("mart_office_year", "fct_indicator", "dq_findings"), table
+            assert normalised(inbox_named(files.execute(select).fetchall(), inbox)) == on_postgres, table
 
     # the same inbox again, the warehouse named by JIXIAO_WAREHOUSE: nothing to do, nothing touched
     cur.execute("SELECT oid FROM pg_class WHERE relname = 'mart_office_year'")

@@ -68,9 +68,14 @@ def published_state(warehouse: Warehouse) -> tuple[str, str] | None:
         from ..postgres import published_state as on_postgres
 
         return on_postgres(warehouse.postgres)
-    if not warehouse.published_path.exists():
+    return copy_state(warehouse.published_path)
+
+
+def copy_state(path: Path) -> tuple[str, str] | None:
+    """(raw_state, build_version) of the published DuckDB copy at ``path``, or None when there is none."""
+    if not path.exists():
         return None
-    with read_only(str(warehouse.published_path)) as con:
+    with read_only(str(path)) as con:
         return con.execute("SELECT raw_state, build_version FROM raw.ingestion_runs WHERE outcome = 'published' "
                            "ORDER BY finished_at DESC LIMIT 1").fetchone()
 

@@ -9,6 +9,7 @@ On PostgreSQL the same promise is kept by renaming the ``*_build`` schemas over 
 and ``marts`` in one transaction (orchestration/postgres.py publish).
 """
 
+import functools
 import os
 import shutil
 from datetime import datetime, timezone
@@ -18,8 +19,9 @@ from dagster import AssetExecutionContext, AssetKey, MetadataValue, asset
 
 from extract.load import connect, raw_state
 
+from ..postgres import copy_marts
 from ..resources import Warehouse
-from .ingest import OWNERS, WAREHOUSE_POOL, build_version, settings
+from .ingest import OWNERS, WAREHOUSE_POOL, build_version, copy_state, settings
 
 
 @asset(key=["published_warehouse"], group_name="publish", pool=WAREHOUSE_POOL,
@@ -57,8 +59,10 @@ def publish_build(fields: dict, run_id: str) -> tuple[int, int]:
 
             with pg_connect(warehouse.postgres) as pg:
                 pg_publish(pg, con, run_id)
-    if not warehouse.on_postgres:
-        publish(Path(warehouse.path), warehouse.published_path, run_id)
+    # on PostgreSQL too, a DuckDB copy for the workbook and the report: the ledger's raw tables (as
+    # published) with the published marts beside them
+    publish(Path(warehouse.path), warehouse.published_path, run_id,
+            fill=functools.partial(copy_marts, warehouse.postgres) if warehouse.on_postgres else None)
     with connect(warehouse.path) as con:  # only now: a run killed while publishing never says published
         _mark_published(con, run_id)
     return findings_open, findings_new
@@ -86,13 +90,6 @@ def published_location(warehouse: Warehouse) -> dict:
     return {"path": MetadataValue.path(str(warehouse.published_path))}
 
 
-def _skipped_on_postgres(context: AssetExecutionContext, what: str) -> None:
-    reason = (f"{what} skipped: the warehouse is on PostgreSQL and it reads a DuckDB file; "
-              "`jixiao export --warehouse FILE` and `jixiao report` take a DuckDB copy")
-    context.log.warning(reason)
-    context.add_output_metadata({"skipped": reason})
-
-
 @asset(key=["marts_workbook"], group_name="publish", pool=WAREHOUSE_POOL, deps=[AssetKey(["published_warehouse"])],
        kinds={"excel", "python"}, owners=OWNERS,
        description="The Excel workbook beside the published warehouse (jixiao.xlsx): one sheet per mart with "
@@ -102,8 +99,6 @@ def marts_workbook(context: AssetExecutionContext, warehouse: Warehouse) -> None
     from ..export import export
     from ..isolation import run_isolated
 
-    if warehouse.on_postgres:
-        return _skipped_on_postgres(context, "the workbook")
     target = workbook_path(warehouse)
     rows, peak = run_isolated(export, warehouse.published_path, target)
     context.add_output_metadata({"process_peak_mb": peak, "path": MetadataValue.path(str(target)),
@@ -124,8 +119,6 @@ def analyst_report(context: AssetExecutionContext, warehouse: Warehouse) -> None
 
     from ..isolation import run_isolated
 
-    if warehouse.on_postgres:
-        return _skipped_on_postgres(context, "the analyst report")
     target = report_path(warehouse)
     counts, peak = run_isolated(build, warehouse.published_path, target.parent)
     context.add_output_metadata({"process_peak_mb": peak, "path": MetadataValue.path(str(target)),
@@ -147,18 +140,20 @@ def workbook_path(warehouse: Warehouse) -> Path:
 
 
 def workbook_is_current(warehouse: Warehouse) -> bool:
-    """The workbook exists and was written from the published copy as it is now (on PostgreSQL,
-    where no workbook is written: always)."""
-    if warehouse.on_postgres:
-        return True
-    workbook = workbook_path(warehouse)
-    return workbook.exists() and workbook.stat().st_mtime >= warehouse.published_path.stat().st_mtime
+    """The workbook exists and was written from the published copy as it is now; on PostgreSQL,
+    that copy is of the published schemas (a run killed between the swap and the copy leaves it behind)."""
+    from .ingest import published_state
+
+    workbook, copy = workbook_path(warehouse), warehouse.published_path
+    if not (workbook.exists() and copy.exists() and workbook.stat().st_mtime >= copy.stat().st_mtime):
+        return False
+    return not warehouse.on_postgres or copy_state(copy) == published_state(warehouse)
 
 
-def publish(source: Path, target: Path, run_id: str | None = None) -> None:
+def publish(source: Path, target: Path, run_id: str | None = None, fill=None) -> None:
     """Copy ``source`` beside ``target`` and rename it over ``target``: readers see the old file or
     the new one, whole. The copy records ``run_id``'s row of raw.ingestion_runs as published (what
-    the next run compares with), before anyone can open it."""
+    the next run compares with), before anyone can open it; ``fill(connection)`` adds to it first."""
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a run that died copying
         stale.unlink(missing_ok=True)
@@ -166,9 +161,12 @@ def publish(source: Path, target: Path, run_id: str | None = None) -> None:
     try:
         with open(source, "rb") as src, open(partial, "wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-        if run_id:
+        if run_id or fill:
             with connect(partial) as con:
-                _mark_published(con, run_id)
+                if fill:
+                    fill(con, partial.parent)
+                if run_id:
+                    _mark_published(con, run_id)
                 con.execute("CHECKPOINT")
         with open(partial, "rb+") as dst:
             os.fsync(dst.fileno())
