@@ -201,7 +201,25 @@ LOADER_VERSION = "3"
 # read: the 总分 row, the funding rows or their total, the indicator table, the year, the name, a cell
 # that could not be placed or a column header not recognised (its values may be a score or an
 # amount: which field it lost cannot be told, so the document waits until the reader places it).
-COMPLETE_DESPITE = re.compile(r"number out of range, stored as NULL: |label .* has no value cell$")
+COMPLETE_DESPITE = re.compile(r"number out of range, stored as NULL: |label .* has no value cell$|"
+                              r"NUL character read as U\+FFFD: ")
+
+
+def without_nul(value, path: str = "", found: list[str] | None = None):
+    """``value`` (a record, or any part of one) with each NUL character as U+FFFD, and the paths of the
+    texts that held one. A PDF can map a glyph to U+0000; DuckDB stores it, PostgreSQL cannot, and a
+    reader of the marts cannot see it: the text keeps a visible mark and the report a warning."""
+    found = [] if found is None else found
+    if isinstance(value, str):
+        if "\x00" in value:
+            found.append(path)
+            return value.replace("\x00", "\ufffd"), found
+        return value, found
+    if isinstance(value, dict):
+        return {k: without_nul(v, f"{path}.{k}".lstrip("."), found)[0] for k, v in value.items()}, found
+    if isinstance(value, list):
+        return [without_nul(v, f"{path}[{i}]", found)[0] for i, v in enumerate(value, 1)], found
+    return value, found
 
 
 def connect(path) -> duckdb.DuckDBPyConnection:
@@ -345,6 +363,10 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
     stored = []  # the records as stored in record_json (with the loader's warnings)
     for index, rec in enumerate(doc.records, start=1):
         rid = report_id(doc.sha256, index)
+        rec, nul = without_nul(rec)
+        if nul:
+            rec["extraction_warnings"] = [*rec.get("extraction_warnings", []),
+                                          *(f"NUL character read as U+FFFD: {path}" for path in nul)]
         odd: list[str] = []  # numbers a NUM column cannot hold: NULL there, named in the record
         if rec["report_type"] in DEPARTMENT_TYPES:
             for table, rows in department_rows(rid, rec, odd).items():
@@ -417,7 +439,7 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: Document, extractor_versi
             "INSERT INTO raw.documents (source_sha256, source_file, status, error, report_count, "
             "extractor_version, loaded_at, first_seen, last_seen, attempts, quarantine_reason, previous_version, "
             "previously_complete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [doc.sha256, doc.file, "error" if doc.error else "ok", doc.error, len(report_rows) + len(department_reports),
+            [doc.sha256, doc.file, "error" if doc.error else "ok", without_nul(doc.error)[0], len(report_rows) + len(department_reports),
              extractor_version, loaded_at, first_seen or loaded_at, loaded_at, (attempts or 0) + 1,
              quarantined, previous_version, previously_complete])
         _insert(con, "reports", REPORT_COLUMNS, report_rows)

@@ -509,3 +509,27 @@ def test_numbers_out_of_range_load_as_null_and_are_named_in_the_record(tmp_path,
         "number out of range, stored as NULL: indicators[1].target_value_yuan = 9999999900000000",
         "number out of range, stored as NULL: indicators[1].target_annual_yuan = 9999999900000000",
     ]
+
+
+def test_a_nul_character_is_replaced_and_named(tmp_path, reports):
+    """Regression: a glyph mapped to U+0000 was stored as is; on PostgreSQL the mirror refused it
+    and with it the whole night's publication."""
+    from extract.document import Document
+    from extract.load import connect, load_document, quarantine_reason
+
+    record = copy.deepcopy(reports["good"][1])
+    record["project_name"] = "社区\x00养老服务"
+    record["indicators"][1]["level3"] = "\x00覆盖率"
+    record["source"] = {"file": "nul.pdf", "sha256": "c" * 64, "pages": [1, 1]}
+    with connect(tmp_path / "jixiao.duckdb") as con:
+        assert load_document(con, Document("nul.pdf", "c" * 64, [record]), "test") == 1
+        name, level3, stored = con.execute(
+            "SELECT project_name, level3, record_json FROM raw.reports JOIN raw.indicators USING (report_id) "
+            "WHERE indicator_index = 2").fetchone()
+        quarantined = con.execute("SELECT quarantine_reason FROM raw.documents").fetchone()[0]
+    assert (name, level3) == ("社区\ufffd养老服务", "\ufffd覆盖率")
+    stored = json.loads(stored)
+    assert "\x00" not in json.dumps(stored, ensure_ascii=False)
+    assert stored["extraction_warnings"][-2:] == ["NUL character read as U+FFFD: project_name",
+                                                  "NUL character read as U+FFFD: indicators[2].level3"]
+    assert quarantined is None and quarantine_reason([stored]) is None  # marked, named, and published
