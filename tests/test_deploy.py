@@ -45,6 +45,9 @@ def test_instance_on_postgres_keeps_the_projects_limits(tmp_path, pg_database, m
         limits = instance.get_concurrency_config()  # from orchestration/dagster.yaml
         assert limits.run_queue_config.max_concurrent_runs == 1
         assert limits.pool_config.default_pool_limit == 1
+        # a hung run is failed (and alerted) by the daemon, a dead run's pool slot freed
+        assert instance.run_monitoring_enabled and instance.run_monitoring_max_runtime_seconds == 86400
+        assert instance.run_monitoring_settings["free_slots_after_run_end_seconds"] == 300
     with psycopg2.connect(host=host, port=port, user="jixiao", dbname=dbname) as con, con.cursor() as cur:
         cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name IN ('runs', 'event_logs', 'jobs')")
         assert cur.fetchone() == (3,)
