@@ -12,13 +12,35 @@ known as (
     select distinct department from {{ ref('int_report_units') }}
 ),
 
-suffix_matches as (
-    select r.report_id, k.department, count(*) over (partition by r.report_id) as candidates
+-- every name's endings of 5 characters or more (the name itself too) matched by equality, so that the
+-- work grows with the names' lengths, not with department reports × departments (int_report_units)
+unit_endings as (
+    select r.report_id, right(r.unit_name, g.n) as ending
     from reports as r
-    inner join known as k
-        on length(r.unit_name) >= 5 and length(k.department) >= 5
-        and (right(r.unit_name, length(k.department)) = k.department
-             or right(k.department, length(r.unit_name)) = r.unit_name)
+    cross join lateral generate_series(5, length(r.unit_name)) as g(n)
+),
+
+known_endings as (
+    select k.department, right(k.department, g.n) as ending
+    from known as k
+    cross join lateral generate_series(5, length(k.department)) as g(n)
+),
+
+suffix_pairs as (
+    -- a department the printed name ends with
+    select e.report_id, k.department
+    from unit_endings as e
+    inner join known as k on k.department = e.ending
+    union
+    -- a department that ends with the printed name
+    select r.report_id, e.department
+    from reports as r
+    inner join known_endings as e on e.ending = r.unit_name
+),
+
+suffix_matches as (
+    select report_id, department, count(*) over (partition by report_id) as candidates
+    from suffix_pairs
 ),
 
 resolved as (
