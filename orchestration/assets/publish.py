@@ -153,7 +153,7 @@ def workbook_is_current(warehouse: Warehouse) -> bool:
 def publish(source: Path, target: Path, run_id: str | None = None, fill=None) -> None:
     """Copy ``source`` beside ``target`` and rename it over ``target``: readers see the old file or
     the new one, whole. The copy records ``run_id``'s row of raw.ingestion_runs as published (what
-    the next run compares with), before anyone can open it; ``fill(connection)`` adds to it first."""
+    the next run compares with), before anyone can open it; ``fill(connection, folder)`` adds to it first."""
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f".{target.name}.*.tmp*"):  # left by a run that died copying
         stale.unlink(missing_ok=True)
